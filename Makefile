@@ -1,0 +1,49 @@
+# 东川人才政策助手 — every target installs what it needs first, so `make run` and `make test` work on a fresh machine.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Rasa 3.6.21 needs Python 3.10 (<3.11). Override with `make PYTHON310=/path/to/python3.10 …`.
+PYTHON310 ?= $(shell for p in python3.10 $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.10.*/bin/python 2>/dev/null | sort -V -r); do \
+               $$p -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && { command -v $$p; break; }; done)
+VENV      := .venv
+PY        := $(VENV)/bin/python
+STAMP     := $(VENV)/.installed
+KB        := build/kb.sqlite
+KB_SOURCES := $(wildcard policy_kb/data/*.yml policy_kb/data/clauses/*.yml policy_kb/source/*.txt policy_kb/*.py)
+
+.PHONY: help install kb test run search clause unit check bench-kb clean
+
+help: ## list the targets
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock
+	@if [ -z "$(PYTHON310)" ]; then echo "Python 3.10 not found: see README.md (Getting Python 3.10)"; exit 1; fi
+	$(PYTHON310) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip==24.0"
+	$(PY) -m pip install --quiet -r requirements.lock
+	touch $(STAMP)
+
+install: $(STAMP) ## create .venv with Python 3.10 and the pinned dependencies
+
+$(KB): $(STAMP) $(KB_SOURCES)
+	$(PY) -m policy_kb build --out $(KB)
+
+kb: $(KB) ## build the knowledge base (SQLite) from policy_kb/data
+
+test: $(KB) ## run every test
+	$(PY) -m pytest
+
+search: $(KB) ## hotline lookup: make search q=退休名师
+	@$(PY) -m policy_kb search "$(q)"
+
+clause: $(KB) ## one clause verbatim: make clause q=第9条
+	@$(PY) -m policy_kb clause "$(q)"
+
+unit: $(KB) ## clauses of a responsible unit: make unit q=区教育体育局
+	@$(PY) -m policy_kb unit "$(q)"
+
+bench-kb: $(KB) ## benchmark KB build time and search latency (writes benchmarks/kb_search.md)
+	$(PY) benchmarks/kb_search.py
+
+clean: ## remove the venv and built files
+	rm -rf $(VENV) build
