@@ -47,3 +47,6 @@ bench-kb: $(KB) ## benchmark KB build time and search latency (writes benchmarks
 
 clean: ## remove the venv and built files
 	rm -rf $(VENV) build
+
+# Further targets live beside their subsystem (NLU, channels, web …).
+-include mk/*.mk
