@@ -1,0 +1,128 @@
+"""Hotline desk CLI: `python -m policy_kb search 退休名师`, `clause 第9条`, `unit 区教育体育局`, `group 乡村医生`.
+
+Readable Chinese in a terminal by default; `--json` for machines. Any input gives results or a clear
+“没有找到”; nothing typed at the prompt can crash it.
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+import textwrap
+
+from .paths import DEFAULT_DB
+
+WIDTH = 38  # CJK characters are two columns wide
+
+
+def _wrap(text: str, indent: str = "    ") -> str:
+    return textwrap.fill(text, WIDTH, initial_indent=indent, subsequent_indent=indent)
+
+
+def _item_line(item) -> str:
+    bits = [item.name]
+    if item.amount_text:
+        bits.append(item.amount_text)
+    return "  · " + "：".join(bits)
+
+
+def _clause_head(c) -> str:
+    return f"{c.citation} {c.title}（{'、'.join(c.units)}）"
+
+
+def format_search(query: str, hits) -> str:
+    if not hits:
+        return f"没有找到与“{query}”相关的条款。可以换个说法，或按条款号查询（如：第九条）。"
+    out = []
+    for h in hits:
+        out.append(_clause_head(h.clause))
+        for q in h.quotes[:2]:
+            out.append(_wrap(f"“{q}”"))
+        for item in h.items:
+            out.append(_item_line(item))
+        out.append("")
+    return "\n".join(out).rstrip()
+
+
+def format_clause(c) -> str:
+    lines = [_clause_head(c), _wrap(c.text, "")]
+    money = [i for i in c.items if i.amount_text]
+    if money:
+        lines.append("金额：")
+        lines += [_item_line(i) for i in money]
+    return "\n".join(lines)
+
+
+def format_unit(query: str, res) -> str:
+    if res.unit is None:
+        return f"没有找到名为“{query}”的责任单位。"
+    lines = [f"{res.unit} 是以下条款的责任单位："]
+    lines += [f"  {c.citation} {c.title}" for c in res.clauses] or ["  （无）"]
+    if res.collective:
+        lines.append("另：以下条款的责任单位写作“区属各单位（部门）”或“各乡镇（街道）”，可能包括该单位：")
+        lines += [f"  {c.citation} {c.title}" for c in res.collective]
+    return "\n".join(lines)
+
+
+def format_items(query: str, items) -> str:
+    if not items:
+        return f"没有找到面向“{query}”的待遇或措施。"
+    from .load import clause_citation
+    return "\n".join(f"{clause_citation(i.clause)} {_item_line(i).strip()}" for i in items)
+
+
+def _jsonable(obj):
+    if dataclasses.is_dataclass(obj):
+        return {k: _jsonable(v) for k, v in dataclasses.asdict(obj).items()}
+    if isinstance(obj, list):
+        return [_jsonable(x) for x in obj]
+    return obj
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m policy_kb", description="东发〔2022〕26号 知识库查询")
+    parser.add_argument("--db", default=str(DEFAULT_DB), help="SQLite knowledge base (default: build/kb.sqlite)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="build the SQLite knowledge base from policy_kb/data")
+    b.add_argument("--out", default=str(DEFAULT_DB))
+    for name, help_ in (("search", "search by words: 退休名师, 社工证"),
+                        ("clause", "a clause verbatim: 第九条, 第9条, （九）, 九"),
+                        ("unit", "clauses of a responsible unit: 区教育体育局, 卫健局"),
+                        ("group", "items for a target group: 博士, 乡村医生")):
+        p = sub.add_parser(name, help=help_)
+        p.add_argument("query", nargs="*", help="the words to look up")
+        p.add_argument("--json", action="store_true", help="machine-readable output")
+        p.add_argument("--limit", type=int, default=5)
+    args = parser.parse_args(argv)
+
+    if args.command == "build":
+        from .build import build
+        path = build(args.out)
+        print(f"built {path}")
+        return 0
+
+    from .query import KB, NotBuilt
+    try:
+        kb = KB(args.db)
+    except NotBuilt as e:
+        print(e, file=sys.stderr)
+        return 2
+    query = " ".join(args.query)
+    if args.command == "search":
+        result = kb.search(query, limit=args.limit)
+        text = format_search(query, result)
+    elif args.command == "clause":
+        result = kb.clause(query)
+        text = format_clause(result) if result else f"没有找到“{query}”对应的条款（本文件共十四条，可写作：第九条、第9条、（九））。"
+    elif args.command == "unit":
+        result = kb.unit(query)
+        text = format_unit(query, result)
+    else:
+        result = kb.by_target(query)
+        text = format_items(query, result)
+    if args.json:
+        print(json.dumps(_jsonable(result), ensure_ascii=False, indent=1))
+    else:
+        print(text)
+    return 0
