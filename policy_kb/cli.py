@@ -80,6 +80,48 @@ def _jsonable(obj):
     return obj
 
 
+def add_profile_arguments(parser: argparse.ArgumentParser) -> None:
+    """One option per profile field (profile.yml): --age 38 --degree 博士 --full-time --roles 在岗乡村医生 …"""
+    from .profile import fields
+    parser.add_argument("--profile", help="a JSON file holding the profile (options below override it)")
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.add_argument("--all", action="store_true", help="also list items the profile does not speak to")
+    for name, spec in fields().items():
+        flag = "--" + name.replace("_", "-")
+        if spec["type"] == "bool":
+            group = parser.add_mutually_exclusive_group()
+            group.add_argument(flag, dest=name, action="store_true", default=None, help=spec["label"])
+            group.add_argument("--not-" + name.replace("_", "-"), dest=name, action="store_false")
+        elif spec["type"] == "set":
+            parser.add_argument(flag, dest=name, action="append", choices=spec["values"], help=spec["label"])
+        else:
+            kw = {"choices": spec["values"]} if "values" in spec else {"type": float if spec["type"] == "number" else int}
+            parser.add_argument(flag, dest=name, help=spec["label"], **kw)
+
+
+def run_check(args) -> int:
+    from .eligibility import assess
+    from .profile import ProfileError, fields
+    from .report import format_report
+    data = {}
+    if args.profile:
+        with open(args.profile, encoding="utf-8") as f:
+            data = json.load(f)
+    data.update({k: getattr(args, k) for k in fields() if getattr(args, k, None) is not None})
+    try:
+        report = assess(data)
+    except ProfileError as e:
+        print(e, file=sys.stderr)
+        return 2
+    if args.json:
+        payload = _jsonable(report)
+        payload["profile"] = {k: sorted(v) if isinstance(v, frozenset) else v for k, v in report.profile.items()}
+        print(json.dumps(payload, ensure_ascii=False, indent=1, default=list))
+    else:
+        print(format_report(report, show_all=args.all))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m policy_kb", description="东发〔2022〕26号 知识库查询")
     parser.add_argument("--db", default=str(DEFAULT_DB), help="SQLite knowledge base (default: build/kb.sqlite)")
@@ -94,7 +136,12 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("query", nargs="*", help="the words to look up")
         p.add_argument("--json", action="store_true", help="machine-readable output")
         p.add_argument("--limit", type=int, default=5)
+    check = sub.add_parser("check", help="self-check: a profile in, verdicts out (e.g. --age 38 --degree 博士 --full-time)")
+    add_profile_arguments(check)
     args = parser.parse_args(argv)
+
+    if args.command == "check":
+        return run_check(args)
 
     if args.command == "build":
         from .build import build

@@ -1,0 +1,121 @@
+"""Three-valued evaluation of an item's condition tree: met, not met, or unknown (a fact is missing).
+
+Each leaf's result carries its label, its quote and, where it fails on a number or a rank, the size of the gap,
+so a verdict can always be explained in the text's own words.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .profile import fields, rank
+
+MET, UNMET, UNKNOWN = "met", "unmet", "unknown"
+
+
+@dataclass
+class LeafResult:
+    id: str
+    field: str
+    op: str
+    value: object
+    label: str
+    quote: str
+    status: str
+    actual: object = None
+    gap: float | int | None = None     # how far the actual value is from meeting the condition
+
+    def explain(self) -> str:
+        """'36岁，超过“35周岁及以下”1岁' — the reason in words."""
+        spec = fields()[self.field]
+        unit = spec.get("unit", "")
+        if self.status == UNKNOWN:
+            return f"尚不清楚：{spec['label']}（条件：“{self.label}”）"
+        if self.status == MET:
+            return f"满足“{self.label}”"
+        actual = self.actual
+        if isinstance(actual, frozenset):
+            actual = "、".join(sorted(actual)) or "无"
+        if self.gap is not None and spec["type"] in ("int", "number"):
+            gap = int(self.gap) if float(self.gap).is_integer() else self.gap
+            if self.op in ("le", "lt"):
+                return f"{actual}{unit}，超过“{self.label}”{gap}{unit}"
+            return f"{actual}{unit}，距“{self.label}”还差{gap}{unit}"
+        if self.gap is not None and spec["type"] == "ordinal":
+            return f"{spec['label']}为{actual}，不满足“{self.label}”（差{self.gap}级）"
+        if isinstance(actual, bool):
+            return f"不满足“{self.label}”"
+        return f"{spec['label']}为{actual}，不满足“{self.label}”"
+
+
+@dataclass
+class Trace:
+    status: str
+    leaves: list[LeafResult] = field(default_factory=list)   # every leaf, in tree order
+    deciding: list[LeafResult] = field(default_factory=list)  # the leaves that decide the status (see evaluate)
+
+    def failed(self) -> list[LeafResult]:
+        """The failed leaves that make the tree fail (not those in an any-group another branch satisfies)."""
+        return [x for x in self.deciding if x.status == UNMET] if self.status == UNMET else []
+
+    def unknown(self) -> list[LeafResult]:
+        """The unknown leaves whose answer could still change the result."""
+        return [x for x in self.deciding if x.status == UNKNOWN] if self.status == UNKNOWN else []
+
+    def met(self) -> list[LeafResult]:
+        return [x for x in self.leaves if x.status == MET]
+
+
+def _compare(op: str, actual, expected, field_name: str):
+    """(met?, gap) for one leaf with a known value."""
+    kind = fields()[field_name]["type"]
+    if kind == "ordinal":
+        a = rank(field_name, actual)
+        e = [rank(field_name, v) for v in expected] if isinstance(expected, list) else rank(field_name, expected)
+    else:
+        a, e = actual, expected
+    if op == "eq":
+        return a == e, None
+    if op == "ne":
+        return a != e, None
+    if op == "in":
+        return a in e, None
+    if op == "has":
+        return expected in actual, None
+    if op == "has_any":
+        return bool(set(expected) & set(actual)), None
+    if op == "le":
+        return a <= e, max(0, a - e)
+    if op == "lt":
+        return a < e, max(0, a - e + 1) if isinstance(a, int) and isinstance(e, int) else max(0, a - e)
+    if op == "ge":
+        return a >= e, max(0, e - a)
+    if op == "gt":
+        return a > e, max(0, e - a + 1) if isinstance(a, int) and isinstance(e, int) else max(0, e - a)
+    raise ValueError(f"unknown operator {op}")
+
+
+def evaluate(node: dict, profile: dict, overrides: dict | None = None) -> Trace:
+    """Evaluate a condition tree. `overrides` forces leaf statuses by id (used to find near-misses)."""
+    overrides = overrides or {}
+    if "all" in node or "any" in node:
+        children = [evaluate(c, profile, overrides) for c in node.get("all", node.get("any"))]
+        statuses = [c.status for c in children]
+        leaves = [leaf for c in children for leaf in c.leaves]
+        if "all" in node:
+            status = UNMET if UNMET in statuses else UNKNOWN if UNKNOWN in statuses else MET
+        else:
+            status = MET if MET in statuses else UNKNOWN if UNKNOWN in statuses else UNMET
+        # A node's status is decided by the children that share it: the failing ones of a failed all-group,
+        # every branch of a failed any-group, the open ones of an undecided group.
+        deciding = [leaf for c in children if c.status == status for leaf in c.deciding]
+        return Trace(status, leaves, deciding)
+    name = node["field"]
+    leaf = LeafResult(id=node["id"], field=name, op=node["op"], value=node["value"], label=node["label"],
+                      quote=node["quote"], status=UNKNOWN, actual=profile.get(name))
+    if leaf.id in overrides:
+        leaf.status = overrides[leaf.id]
+    elif name in profile:
+        ok, gap = _compare(node["op"], profile[name], node["value"], name)
+        leaf.status = MET if ok else UNMET
+        leaf.gap = None if ok or not gap else gap
+    return Trace(leaf.status, [leaf], [leaf])

@@ -1,0 +1,70 @@
+"""The applicant profile (fields in policy_kb/data/profile.yml), checked and coerced. Missing means unknown."""
+from __future__ import annotations
+
+from .load import load_policy
+
+TRUE_WORDS = {"true", "1", "yes", "y", "是", "对", "有", "全日制"}
+FALSE_WORDS = {"false", "0", "no", "n", "否", "不是", "没有", "无", "非全日制"}
+
+
+class ProfileError(ValueError):
+    pass
+
+
+def fields() -> dict:
+    return load_policy().profile
+
+
+def coerce(field: str, value):
+    """A value as the engine compares it, or ProfileError with a Chinese message naming the allowed values."""
+    spec = fields().get(field)
+    if spec is None:
+        raise ProfileError(f"未知的字段：{field}")
+    kind = spec["type"]
+    try:
+        if kind == "int":
+            out = int(str(value).strip())
+            if not 0 <= out <= 150:
+                raise ValueError
+            return out
+        if kind == "number":
+            out = float(str(value).strip())
+            if not 0 <= out <= 100000:
+                raise ValueError
+            return int(out) if out.is_integer() else out
+        if kind == "bool":
+            if isinstance(value, bool):
+                return value
+            word = str(value).strip().lower()
+            if word in TRUE_WORDS:
+                return True
+            if word in FALSE_WORDS:
+                return False
+            raise ValueError
+    except ValueError:
+        raise ProfileError(f"{spec['label']}的取值无效：{value}") from None
+    allowed = spec["values"]
+    if kind == "set":
+        values = value if isinstance(value, (list, tuple, set, frozenset)) else [value]
+        bad = [v for v in values if v not in allowed]
+        if bad:
+            raise ProfileError(f"{spec['label']}的取值无效：{'、'.join(map(str, bad))}（可选：{'、'.join(allowed)}）")
+        return frozenset(values)
+    if value not in allowed:
+        raise ProfileError(f"{spec['label']}的取值无效：{value}（可选：{'、'.join(allowed)}）")
+    return value
+
+
+def make_profile(data: dict | None) -> dict:
+    """Keep the known, non-empty fields, coerced. None and "" mean unknown and are dropped."""
+    out = {}
+    for field, value in (data or {}).items():
+        if value is None or value == "" or value == []:
+            continue
+        out[field] = coerce(field, value)
+    return out
+
+
+def rank(field: str, value) -> int:
+    """Position of an ordinal value, low to high."""
+    return fields()[field]["values"].index(value)
