@@ -44,7 +44,7 @@ def _item_row(clause: dict, item: dict) -> dict:
         "amount_rate": amount.get("rate"),
         "amount_basis": amount.get("basis"),
         "amount_ceiling": bool(amount.get("ceiling")),
-        "amount_text": describe_amount(amount) or None,
+        "amount_text": describe_amount(amount, item.get("beneficiary", "person")) or None,
         "amount_quote": amount.get("quote"),
         "payment_rule": payment.get("rule"),
         "payment_share": payment.get("share"),

@@ -95,7 +95,7 @@ def assess_item(item: dict, clause: dict, profile: dict) -> ItemResult:
     trace = evaluate(item["conditions"], profile)
     verdict = {MET: ELIGIBLE, UNMET: NOT_ELIGIBLE, UNKNOWN: UNDETERMINED}[trace.status]
     amount = item.get("amount")
-    amount_text = describe_amount(amount)
+    amount_text = describe_amount(amount, item.get("beneficiary", "person"))
     result = ItemResult(
         item_id=item["id"], name=item["name"], clause=clause["number"], citation=clause_citation(clause["number"]),
         verdict=verdict, amount_text=amount_text, amount_max=(amount or {}).get("max"),

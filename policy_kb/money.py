@@ -33,13 +33,16 @@ BASIS_LABELS = {
 }
 
 
-def describe_amount(amount: dict | None) -> str:
-    """A short Chinese statement of an item's amount that keeps 最高/最低: '每人最高50万元', '每人每年2万元至30万元'."""
+def describe_amount(amount: dict | None, beneficiary: str = "person") -> str:
+    """A short Chinese statement of an item's amount that keeps 最高/最低: '每人最高50万元', '每人每年最低2万元、最高30万元'.
+    For an organisation, 每人 is not said."""
     if not amount:
         return ""
     lo, hi, rate = amount.get("min"), amount.get("max"), amount.get("rate")
     basis = amount.get("basis", "")
     prefix = BASIS_LABELS.get(basis, "")
+    if beneficiary != "person":
+        prefix = prefix.replace("每人", "")
     if basis == "budget":
         prefix = {"per_year": "每年", "initial": "初始"}.get(amount.get("period"), "")
     if rate is not None:

@@ -209,10 +209,15 @@ class KB:
         return out
 
     def by_target(self, text: str) -> list[Item]:
-        """Items whose target group matches the words of `text` (博士, 乡村医生, 退休名师 …)."""
-        hits = self.search(text, limit=14)
+        """Items for a target group (博士, 乡村医生, 退休名师 …): the items whose conditions name the group's facts;
+        where the words name no profile fact, the items of the best-matching clauses."""
+        from .topics import entities_in, facts_from_entities, items_about, strongest
+        text = normalize(text)
+        chosen = strongest(items_about(facts_from_entities(entities_in(text))))
+        if chosen:
+            return [self.item(i["id"]) for i in chosen]
         seen, out = set(), []
-        for h in hits:
+        for h in self.search(text, limit=3):
             for item in h.items:
                 if item.id not in seen:
                     seen.add(item.id)

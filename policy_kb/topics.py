@@ -1,0 +1,125 @@
+"""What a question is about: words or NLU entities → profile facts → the items whose conditions speak to them.
+
+"乡村医生" → {roles: {在岗乡村医生}} → the items whose conditions test that role. The link from a word to an item
+is the item's own condition tree, so a new item is found without touching this module.
+"""
+from __future__ import annotations
+
+import re
+
+from .conditions import MET, UNKNOWN, UNMET, evaluate
+from .load import load_policy
+from .profile import ProfileError, coerce, fields
+
+# How an entity (type, canonical value) becomes a profile fact. Types whose values are profile values map 1:1.
+DIRECT = {"degree": "degree", "title": "title_level", "skill_level": "skill_level",
+          "talent_programme": "talent_programme", "school_tier": "school_tier", "gender": "gender",
+          "study_result": "study_result", "age": "age", "years": "contract_years", "days": "days_per_year"}
+SET_FIELDS = {"role": "roles"}
+SPECIAL = {
+    ("full_time", "全日制"): {"full_time": True},
+    ("full_time", "非全日制"): {"full_time": False},
+    ("talent_group", "柔性人才"): {"employment": "柔性"},
+    ("talent_group", "政府特殊津贴"): {"special_allowance": True},
+    ("certificate", "执业医师"): {"certificates": {"执业医师资格", "注册执业医师"}},
+    ("certificate", "助理全科医师"): {"certificates": {"注册助理全科医师"}},
+}
+
+
+def facts_from_entities(entities: list[dict]) -> dict:
+    """Profile facts from NLU entities ({entity, value}); values that are not valid profile values are skipped."""
+    facts: dict = {}
+    cert_level = next((e["value"] for e in entities if e.get("entity") == "cert_level"), None)
+    for e in entities:
+        kind, value = e.get("entity"), str(e.get("value", "")).strip()
+        if (kind, value) in SPECIAL:
+            for k, v in SPECIAL[(kind, value)].items():
+                if isinstance(v, set):
+                    facts.setdefault(k, set()).update(v)
+                else:
+                    facts[k] = v
+        elif kind == "certificate" and value == "社会工作师":
+            levels = [cert_level] if cert_level else ["初级", "中级", "高级"]
+            if cert_level:
+                facts.setdefault("certificates", set()).update(f"社会工作师{lv}" for lv in levels)
+            else:
+                facts["_social_worker"] = True  # any level: matched below without fixing one
+        elif kind in DIRECT:
+            try:
+                facts[DIRECT[kind]] = coerce(DIRECT[kind], value)
+            except ProfileError:
+                continue
+        elif kind in SET_FIELDS and value in fields()[SET_FIELDS[kind]]["values"]:
+            facts.setdefault(SET_FIELDS[kind], set()).add(value)
+    return facts
+
+
+def _vocabulary_patterns():
+    policy = load_policy()
+    pairs = []
+    for kind, values in policy.vocabulary.items():
+        for canonical, synonyms in values.items():
+            for word in [canonical, *(synonyms or [])]:
+                pairs.append((str(word), kind, str(canonical)))
+    pairs.sort(key=lambda p: -len(p[0]))
+    return pairs
+
+
+def entities_in(text: str) -> list[dict]:
+    """Vocabulary words in `text`, longest first and not overlapping, as entity dicts (a rule-based fallback)."""
+    taken = [False] * len(text)
+    out = []
+    for word, kind, canonical in _vocabulary_patterns():
+        for m in re.finditer(re.escape(word), text):
+            if not any(taken[m.start():m.end()]):
+                taken[m.start():m.end()] = [True] * (m.end() - m.start())
+                out.append({"entity": kind, "value": canonical, "start": m.start(), "end": m.end()})
+    for m in re.finditer(r"(\d{1,3})\s*(?:周岁|岁)", text):
+        out.append({"entity": "age", "value": m.group(1), "start": m.start(), "end": m.end()})
+    return sorted(out, key=lambda e: e["start"])
+
+
+def _strength(leaf) -> int:
+    """2 when the leaf names the fact itself (博士 for 博士研究生), 1 when a higher value merely clears a threshold
+    (博士 clearing “大学专科以上学历”): a 博士 asks about the 博士 items, not every item open to graduates."""
+    if leaf.op in ("ge", "le", "gt", "lt") and leaf.actual != leaf.value and fields()[leaf.field]["type"] == "ordinal":
+        return 1
+    return 2
+
+
+def items_about(facts: dict, kinds=("benefit", "service")) -> list[tuple[dict, int]]:
+    """Items whose conditions the facts speak to without contradicting them, strongest match first, with a score.
+
+    A question names facts, not the whole person: a set fact (roles, certificates) says what the person has, not
+    what they lack, so a condition on another role is left open rather than failed.
+    """
+    facts = dict(facts)
+    social_worker = facts.pop("_social_worker", False)
+    if social_worker:
+        facts.setdefault("certificates", set()).update(
+            v for v in fields()["certificates"]["values"] if v.startswith("社会工作师"))
+    profile = {k: frozenset(v) if isinstance(v, set) else v for k, v in facts.items()}
+    set_fields = {k for k, spec in fields().items() if spec["type"] == "set"}
+    out = []
+    for item in load_policy().items:
+        if item["kind"] not in kinds or "conditions" not in item:
+            continue
+        trace = evaluate(item["conditions"], profile)
+        open_sets = {leaf.id: UNKNOWN for leaf in trace.leaves if leaf.field in set_fields and leaf.status == UNMET}
+        if social_worker:  # any level of 社会工作师 was meant: the levels are alternatives, not all held at once
+            open_sets = {k: v for k, v in open_sets.items()}
+        if open_sets:
+            trace = evaluate(item["conditions"], profile, open_sets)
+        met = [leaf for leaf in trace.leaves if leaf.status == MET]
+        if trace.status != UNMET and met:
+            out.append((item, sum(_strength(leaf) for leaf in met)))
+    out.sort(key=lambda pair: -pair[1])
+    return out
+
+
+def strongest(matches: list[tuple[dict, int]]) -> list[dict]:
+    """The items with the best score (a 博士 question gets the 博士 items, not those merely open to 博士)."""
+    if not matches:
+        return []
+    best = matches[0][1]
+    return [item for item, score in matches if score == best or (score >= 2 and best - score < 2)]
