@@ -1,0 +1,140 @@
+"""The WeChat API as the channel needs it: the access_token and customer-service text messages.
+
+Built on wechatpy's (requests-based, blocking) ``WeChatClient``, called off the event loop
+with ``asyncio.to_thread``. The base URL comes from ``WECHAT_API_BASE`` (tests point it at a
+fake server on loopback). The access_token is cached until shortly before it expires,
+fetched by one refresher at a time (an ``asyncio.Lock``), and fetched anew when WeChat
+answers 40001/40014/42001. Every call has a timeout. Neither the token nor the secret is
+ever logged: urllib3's debug lines, which carry the query string, are redacted, and errors
+are logged by code, never by URL or message text.
+"""
+import asyncio
+import hashlib
+import logging
+import os
+import re
+import time
+from typing import Optional
+
+import requests
+from wechatpy import WeChatClient
+from wechatpy.exceptions import WeChatClientException
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_API_BASE = "https://api.weixin.qq.com"
+TOKEN_ERRORS = {40001, 40014, 42001}  # invalid credential, invalid token, token expired
+_KNOWN_ERRORS = {
+    45015: "the user has not written within 48 hours (customer-service window closed)",
+    45047: "customer-service message quota for this user used up",
+    45002: "message content too long",
+    45009: "API call quota reached",
+}
+_SECRETS_IN_URL = re.compile(r"((?:access_token|secret)=)[^&\s\"']+")
+
+
+def mask(openid: Optional[str]) -> str:
+    """A stable, non-reversible stand-in for an OpenID in logs."""
+    if not openid:
+        return "user#-"
+    return "user#" + hashlib.sha256(openid.encode("utf-8")).hexdigest()[:10]
+
+
+class _RedactSecrets(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "access_token=" in message or "secret=" in message:
+            record.msg, record.args = _SECRETS_IN_URL.sub(r"\1***", message), ()
+        return True
+
+
+logging.getLogger("urllib3.connectionpool").addFilter(_RedactSecrets())
+
+
+def api_base_from_env(value: Optional[str] = None) -> str:
+    base = (value or os.environ.get("WECHAT_API_BASE") or DEFAULT_API_BASE).strip().rstrip("/")
+    return base[: -len("/cgi-bin")] if base.endswith("/cgi-bin") else base
+
+
+class _Client(WeChatClient):
+    """WeChatClient at a configurable base URL, with a timeout on the token fetch too,
+    and no token fetching of its own (:class:`WeChatAPI` is the one refresher)."""
+
+    def __init__(self, appid: str, secret: str, api_base: str, timeout: float):
+        super().__init__(appid, secret, timeout=timeout, auto_retry=False)
+        self.API_BASE_URL = f"{api_base}/cgi-bin/"
+        self._token_url = f"{api_base}/cgi-bin/token"
+
+    @property
+    def access_token(self) -> Optional[str]:
+        return self.session.get(self.access_token_key)
+
+    def fetch_access_token(self) -> dict:
+        params = {"grant_type": "client_credential", "appid": self.appid, "secret": self.secret}
+        res = self._http.get(self._token_url, params=params, timeout=self.timeout)
+        if res.status_code != 200:
+            raise WeChatClientException(None, f"HTTP {res.status_code}")
+        result = res.json()
+        if result.get("errcode"):
+            raise WeChatClientException(int(result["errcode"]), result.get("errmsg", ""))
+        if not result.get("access_token"):
+            raise WeChatClientException(None, "no access_token in the answer")
+        return result
+
+
+class WeChatAPI:
+    """Customer-service messages with a cached access_token (one per app, one refresher)."""
+
+    def __init__(self, appid: str, secret: str, api_base: Optional[str] = None,
+                 timeout: float = 5.0, margin: float = 300.0):
+        self._client = _Client(appid, secret, api_base_from_env(api_base), timeout)
+        self._timeout = timeout
+        self._margin = margin
+        self._token: Optional[str] = None
+        self._expires_at = 0.0
+        self._lock = asyncio.Lock()
+        self.token_fetches = 0
+
+    async def _blocking(self, func, *args):
+        # to_thread cannot be cancelled, but the caller is not kept waiting past the timeout.
+        return await asyncio.wait_for(asyncio.to_thread(func, *args), self._timeout * 2 + 1)
+
+    async def access_token(self, stale: Optional[str] = None) -> str:
+        """The cached token; a new one if it expires soon or equals ``stale`` (rejected by WeChat)."""
+        if self._token and self._token != stale and time.monotonic() < self._expires_at:
+            return self._token
+        async with self._lock:
+            if self._token and self._token != stale and time.monotonic() < self._expires_at:
+                return self._token  # another caller refreshed it while we waited
+            result = await self._blocking(self._client.fetch_access_token)
+            self.token_fetches += 1
+            expires_in = int(result.get("expires_in") or 7200)
+            self._token = result["access_token"]
+            self._expires_at = time.monotonic() + max(expires_in - self._margin, expires_in / 2)
+            self._client.session.set(self._client.access_token_key, self._token, expires_in)
+            logger.info("WeChat access_token refreshed (valid %s s)", expires_in)
+            return self._token
+
+    async def send_text(self, openid: str, content: str) -> bool:
+        """Send one text through the customer-service API; ``False`` (logged) if it failed."""
+        stale: Optional[str] = None
+        for attempt in (1, 2):
+            token: Optional[str] = None
+            try:
+                token = await self.access_token(stale)
+                await self._blocking(self._client.message.send_text, openid, content)
+                return True
+            except WeChatClientException as error:
+                code = error.errcode
+                if code in TOKEN_ERRORS and attempt == 1:
+                    logger.info("WeChat rejected the access_token (%s); refreshing", code)
+                    stale = token
+                    continue
+                reason = _KNOWN_ERRORS.get(code, "WeChat API error")
+                logger.warning("Customer-service message to %s not sent: %s (errcode %s)",
+                               mask(openid), reason, code)
+            except (requests.RequestException, asyncio.TimeoutError, ValueError, KeyError) as error:
+                logger.warning("Customer-service message to %s not sent: %s",
+                               mask(openid), type(error).__name__)
+            return False
+        return False
