@@ -44,6 +44,7 @@ ALL_ENTITY_TYPES = VOCAB_TYPES + ["unit"] + NUMERIC_TYPES
 # synonyms for the KB search, but the NLU rules do not tag them as `unit`.
 GENERIC_UNIT_ALIASES = {"乡镇", "街道"}
 
+QUOTES = "“”‘’\"'「」《》"
 JIEBA_FREQ = 200000          # high enough to keep a KB term whole in any sentence
 JIEBA_TAG = "nz"
 
@@ -105,6 +106,10 @@ def rule_terms() -> "OrderedDict[str, OrderedDict[str, List[str]]]":
     terms = entity_terms()
     for name, forms in terms["unit"].items():
         terms["unit"][name] = [f for f in forms if f not in GENERIC_UNIT_ALIASES]
+    # quotation marks around a term (“双一流”) are not part of the entity
+    for values in terms.values():
+        for canonical, forms in values.items():
+            values[canonical] = list(OrderedDict.fromkeys(f.strip(QUOTES) for f in forms if f.strip(QUOTES)))
     return terms
 
 
