@@ -11,7 +11,7 @@ STAMP     := $(VENV)/.installed
 KB        := build/kb.sqlite
 KB_SOURCES := $(wildcard policy_kb/data/*.yml policy_kb/data/clauses/*.yml policy_kb/source/*.txt policy_kb/*.py)
 
-.PHONY: help install kb test run search clause unit check bench-kb clean
+.PHONY: help install kb model test run shell search clause unit bench-kb clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  make %-12s %s\n", $$1, $$2}'
@@ -30,7 +30,25 @@ $(KB): $(STAMP) $(KB_SOURCES)
 
 kb: $(KB) ## build the knowledge base (SQLite) from policy_kb/data
 
-test: $(KB) ## run every test
+MODEL := models/assistant.tar.gz
+MODEL_INPUTS := config.yml domain.yml $(KB) $(shell find nlu_data bot/dialogue bot/nlu -name '*.yml' -o -name '*.py' 2>/dev/null)
+
+$(MODEL): $(MODEL_INPUTS)
+	$(MAKE) --no-print-directory nlu-data
+	source scripts/env.sh && .venv/bin/rasa train --config config.yml --domain domain.yml \
+	  --data nlu_data bot/dialogue --out models --fixed-model-name assistant
+	touch $(MODEL)
+
+model: $(MODEL) ## train the Rasa model (only when its inputs changed)
+
+run: $(MODEL) ## start the assistant: action server + Rasa server (REST on :5005)
+	scripts/run.sh
+
+shell: $(MODEL) ## chat with the assistant in this terminal
+	source scripts/env.sh && (.venv/bin/rasa run actions --actions actions --port 5055 & echo $$! > var/actions.pid) && \
+	  sleep 8 && .venv/bin/rasa shell --model $(MODEL) --endpoints endpoints.yml; kill $$(cat var/actions.pid)
+
+test: $(MODEL) ## run every test
 	$(PY) -m pytest
 
 search: $(KB) ## hotline lookup: make search q=退休名师

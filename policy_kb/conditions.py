@@ -24,6 +24,15 @@ class LeafResult:
     actual: object = None
     gap: float | int | None = None     # how far the actual value is from meeting the condition
 
+    def specificity(self) -> int:
+        """3 when a met leaf names the fact itself (博士 = 博士研究生), 2 when the fact sits on its threshold
+        (副高级 for “副高级及以上”), 1 when a higher value merely clears a threshold (博士 for “专科以上”)."""
+        if self.op in ("eq", "in", "has", "has_any"):
+            return 3
+        if fields()[self.field]["type"] == "ordinal" and self.actual != self.value:
+            return 1
+        return 2
+
     def explain(self) -> str:
         """'36岁，超过“35周岁及以下”1岁' — the reason in words."""
         spec = fields()[self.field]

@@ -24,6 +24,8 @@ CHANGEABLE = {"title_level", "skill_level", "days_per_year", "contract_years", "
 
 # Facts that say which group an item is for; failing one means the item is aimed at someone else.
 CATEGORY_FIELDS = {"degree", "roles", "employment", "study_result"}
+# Facts almost every item tests; meeting one of them alone does not make an item this person's concern.
+GENERIC_FIELDS = {"age", "gender", "full_time", "contract_years", "days_per_year"}
 
 
 @dataclass
@@ -59,7 +61,8 @@ class ItemResult:
         (an item for 硕士 is noise to a 博士, but the 35-year limit is news to a 36-year-old 硕士)."""
         if self.verdict == ELIGIBLE:
             return True
-        if not self.met:
+        specific = [leaf for leaf in self.met if leaf.field not in GENERIC_FIELDS and leaf.specificity() >= 2]
+        if not specific:
             return False
         return not any(leaf.field in CATEGORY_FIELDS for leaf in self.failed)
 
@@ -114,19 +117,25 @@ def assess_item(item: dict, clause: dict, profile: dict) -> ItemResult:
     return result
 
 
-def _next_field(results: list[ItemResult]) -> str | None:
-    """The unknown field that decides the most items, counting first the items the profile already speaks to."""
+def _next_field(results: list[ItemResult], skip=()) -> str | None:
+    """The unknown field that decides the most items, counting first the items the profile already speaks to.
+    Fields in `skip` (the person said they don't know) are not asked again."""
     order = list(fields())
     for pool in ([r for r in results if r.verdict == UNDETERMINED and r.relevant],
                  [r for r in results if r.verdict == UNDETERMINED]):
-        counts = Counter(f for r in pool for f in {leaf.field for leaf in r.missing})
+        # An item with one open fact is decided by one answer; an item with four open alternatives needs more.
+        counts: Counter = Counter()
+        for r in pool:
+            open_fields = {leaf.field for leaf in r.missing} - set(skip)
+            for f in open_fields:
+                counts[f] += 1 / len(open_fields)
         if counts:
             return max(counts, key=lambda f: (counts[f], -order.index(f)))
     return None
 
 
-def assess(profile_data: dict | None, item_ids: list[str] | None = None) -> Report:
-    """Assess every item with conditions (or just `item_ids`) for the profile."""
+def assess(profile_data: dict | None, item_ids: list[str] | None = None, skip=()) -> Report:
+    """Assess every item with conditions (or just `item_ids`) for the profile; `skip`: fields not to ask."""
     policy = load_policy()
     profile = make_profile(profile_data)
     results = []
@@ -137,7 +146,7 @@ def assess(profile_data: dict | None, item_ids: list[str] | None = None) -> Repo
             results.append(assess_item(item, clause, profile))
     # Best matches first: decided before open, more conditions met before fewer; clause order otherwise.
     results.sort(key=lambda r: ({ELIGIBLE: 0, UNDETERMINED: 1, NOT_ELIGIBLE: 2}[r.verdict], -len(r.met)))
-    next_field = _next_field(results)
+    next_field = _next_field(results, skip)
     notes = []
     if len(results) and sum(r.verdict == ELIGIBLE for r in results) > 1:
         notes += [s["note"] for s in policy.document.get("silences", []) if s["topic"] == "combine"]

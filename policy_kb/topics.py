@@ -6,6 +6,7 @@ is the item's own condition tree, so a new item is found without touching this m
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from .conditions import MET, UNKNOWN, UNMET, evaluate
 from .load import load_policy
@@ -79,14 +80,6 @@ def entities_in(text: str) -> list[dict]:
     return sorted(out, key=lambda e: e["start"])
 
 
-def _strength(leaf) -> int:
-    """2 when the leaf names the fact itself (博士 for 博士研究生), 1 when a higher value merely clears a threshold
-    (博士 clearing “大学专科以上学历”): a 博士 asks about the 博士 items, not every item open to graduates."""
-    if leaf.op in ("ge", "le", "gt", "lt") and leaf.actual != leaf.value and fields()[leaf.field]["type"] == "ordinal":
-        return 1
-    return 2
-
-
 def items_about(facts: dict, kinds=("benefit", "service")) -> list[tuple[dict, int]]:
     """Items whose conditions the facts speak to without contradicting them, strongest match first, with a score.
 
@@ -94,32 +87,34 @@ def items_about(facts: dict, kinds=("benefit", "service")) -> list[tuple[dict, i
     what they lack, so a condition on another role is left open rather than failed.
     """
     facts = dict(facts)
-    social_worker = facts.pop("_social_worker", False)
-    if social_worker:
+    if facts.pop("_social_worker", False):
         facts.setdefault("certificates", set()).update(
             v for v in fields()["certificates"]["values"] if v.startswith("社会工作师"))
     profile = {k: frozenset(v) if isinstance(v, set) else v for k, v in facts.items()}
     set_fields = {k for k, spec in fields().items() if spec["type"] == "set"}
-    out = []
+    scored = []
     for item in load_policy().items:
         if item["kind"] not in kinds or "conditions" not in item:
             continue
         trace = evaluate(item["conditions"], profile)
         open_sets = {leaf.id: UNKNOWN for leaf in trace.leaves if leaf.field in set_fields and leaf.status == UNMET}
-        if social_worker:  # any level of 社会工作师 was meant: the levels are alternatives, not all held at once
-            open_sets = {k: v for k, v in open_sets.items()}
         if open_sets:
             trace = evaluate(item["conditions"], profile, open_sets)
         met = [leaf for leaf in trace.leaves if leaf.status == MET]
         if trace.status != UNMET and met:
-            out.append((item, sum(_strength(leaf) for leaf in met)))
+            scored.append((item, met))
+    # A fact that many items share (机关事业单位人员) says less about the question than a rare one (博士双证).
+    spread = Counter(leaf.field for _, met in scored for leaf in {m.field: m for m in met}.values())
+    out = [(item, sum(leaf.specificity() / (2 if spread[leaf.field] >= 3 else 1) for leaf in met))
+           for item, met in scored]
     out.sort(key=lambda pair: -pair[1])
     return out
 
 
-def strongest(matches: list[tuple[dict, int]]) -> list[dict]:
-    """The items with the best score (a 博士 question gets the 博士 items, not those merely open to 博士)."""
+def strongest(matches: list[tuple[dict, float]], share: float = 0.6) -> list[dict]:
+    """The items scoring at least `share` of the best: a 博士 question gets the 博士 items, not those merely open
+    to graduates; a question naming a rare fact is not drowned by the items of a common one."""
     if not matches:
         return []
     best = matches[0][1]
-    return [item for item, score in matches if score == best or (score >= 2 and best - score < 2)]
+    return [item for item, score in matches if score >= share * best]

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Start the action server and the Rasa server (REST, socket.io and the other channels in credentials.yml).
+# Used by `make run`; stops both on Ctrl-C. Ports: RASA_PORT (5005), ACTION_PORT (5055).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+RASA_PORT="${RASA_PORT:-5005}"
+ACTION_PORT="${ACTION_PORT:-5055}"
+PY=.venv/bin/python
+
+.venv/bin/rasa run actions --actions actions --port "$ACTION_PORT" &
+ACTIONS_PID=$!
+trap 'kill $ACTIONS_PID 2>/dev/null; wait $ACTIONS_PID 2>/dev/null' EXIT INT TERM
+
+for _ in $(seq 1 120); do
+  curl -fs "http://localhost:$ACTION_PORT/health" >/dev/null 2>&1 && break
+  kill -0 $ACTIONS_PID 2>/dev/null || { echo "action server failed to start" >&2; exit 1; }
+  sleep 0.5
+done
+
+echo "Assistant: REST http://localhost:$RASA_PORT/webhooks/rest/webhook"
+.venv/bin/rasa run --model models/assistant.tar.gz --port "$RASA_PORT" --cors "*" \
+  --credentials credentials.yml --endpoints endpoints.yml

@@ -1,0 +1,45 @@
+"""Run an action as the action server would, on a tracker holding one user message (no trained model needed)."""
+import asyncio
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+import actions.kb
+from policy_kb.topics import entities_in
+from policy_kb.normalize import normalize
+
+
+@pytest.fixture(autouse=True)
+def fresh_kb(kb_path, monkeypatch):
+    monkeypatch.setenv("POLICY_KB_DB", str(kb_path))
+    actions.kb.kb.cache_clear()
+    yield
+    actions.kb.kb.cache_clear()
+
+
+class Conversation:
+    """Slots carried from one action to the next, as Rasa would carry them."""
+
+    def __init__(self):
+        self.slots = {"topic": None, "profile": None, "requested_field": None}
+
+    def say(self, action, text, intent, entities=None):
+        entities = entities_in(normalize(text)) if entities is None else entities
+        tracker = Tracker(sender_id="test", slots=dict(self.slots),
+                          latest_message={"text": text, "intent": {"name": intent, "confidence": 1.0},
+                                          "entities": entities},
+                          events=[], paused=False, followup_action=None, active_loop={},
+                          latest_action_name="action_listen")
+        dispatcher = CollectingDispatcher()
+        events = asyncio.run(action.run(dispatcher, tracker, {}))
+        for e in events:
+            if e.get("event") == "slot":
+                self.slots[e["name"]] = e["value"]
+        self.messages = dispatcher.messages
+        return "\n".join(m.get("text") or "" for m in dispatcher.messages)
+
+
+@pytest.fixture
+def chat():
+    return Conversation()

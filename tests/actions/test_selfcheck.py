@@ -1,0 +1,53 @@
+"""The self-check conversation: several facts at once, the engine's next question, bare answers, corrections."""
+from actions.answers import AnswerPayment
+from actions.selfcheck import SelfCheck
+
+
+def test_profile_in_one_message_is_answered_at_once(chat):
+    reply = chat.say(SelfCheck(), "我39岁，全日制博士研究生，打算去东川的医院工作，能拿什么补贴", "self_check")
+    assert "第（二）条" in reply and "25万元" in reply and "还需满足" in reply
+    assert chat.slots["requested_field"]
+
+
+def test_over_age_master_is_told_plainly_with_the_quote(chat):
+    reply = chat.say(SelfCheck(), "我37岁，全日制硕士，能拿十万吗", "self_check")
+    assert "不符合" in reply and "超过“35周岁及以下”2岁" in reply and "10万元" in reply
+
+
+def test_village_doctor_registered_as_assistant_gp(chat):
+    reply = chat.say(SelfCheck(), "我是村卫生室的乡村医生，拿到大专学历后注册了助理全科医师", "self_check")
+    assert "✓ 符合 第（十）条" in reply and "5000元" in reply
+    assert "若满足“注册为执业医师”" in reply
+
+
+def test_next_questions_lead_to_a_verdict(chat):
+    chat.say(SelfCheck(), "我38岁，全日制博士", "self_check")
+    for _ in range(6):
+        field = chat.slots["requested_field"]
+        if field is None:
+            break
+        answer = {"employment": "全职", "public_institution_post": "是的", "contract_years": "5年",
+                  "days_per_year": "不知道"}.get(field, "不知道")
+        reply = chat.say(SelfCheck(), answer, "inform", entities=[])
+    assert "✓ 符合 第（二）条 全日制博士研究生生活补贴：每人25万元" in reply
+    assert "回复“申请”" in reply
+
+
+def test_correction_replaces_the_value(chat):
+    chat.say(SelfCheck(), "我34岁，全日制硕士", "self_check")
+    reply = chat.say(SelfCheck(), "我说错了，是36岁", "correct")
+    assert "36岁，超过“35周岁及以下”1岁" in reply
+
+
+def test_question_mid_check_is_answered_then_the_check_resumes(chat):
+    chat.say(SelfCheck(), "我38岁，全日制博士", "self_check")
+    asked = chat.slots["requested_field"]
+    reply = chat.say(AnswerPayment(), "博士补贴怎么发", "ask_payment")
+    assert "20%" in reply and "我们继续自查" in reply
+    assert chat.slots["requested_field"] == asked
+
+
+def test_unreadable_answer_is_asked_again_with_choices(chat):
+    chat.say(SelfCheck(), "我38岁，全日制博士", "self_check")
+    reply = chat.say(SelfCheck(), "嗯嗯哈哈", "inform", entities=[])
+    assert "没能读懂" in reply
