@@ -24,12 +24,12 @@ def coerce(field: str, value):
     try:
         if kind == "int":
             out = int(str(value).strip())
-            if not 0 <= out <= 150:
+            if not 0 <= out <= spec.get("max", 10**7):
                 raise ValueError
             return out
         if kind == "number":
             out = float(str(value).strip())
-            if not 0 <= out <= 100000:
+            if not 0 <= out <= spec.get("max", 10**7):
                 raise ValueError
             return int(out) if out.is_integer() else out
         if kind == "bool":
@@ -56,10 +56,11 @@ def coerce(field: str, value):
 
 
 def make_profile(data: dict | None) -> dict:
-    """Keep the known, non-empty fields, coerced. None and "" mean unknown and are dropped."""
+    """Keep the known fields, coerced. None and "" mean unknown and are dropped; an empty list for a set field
+    means "none of these" (e.g. no certificates), which is known."""
     out = {}
     for field, value in (data or {}).items():
-        if value is None or value == "" or value == []:
+        if value is None or value == "":
             continue
         out[field] = coerce(field, value)
     return out

@@ -1,0 +1,89 @@
+"""Properties that must hold for every profile, checked on generated profiles (hypothesis)."""
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from policy_kb.eligibility import ELIGIBLE, UNDETERMINED, assess
+from policy_kb.load import load_policy
+from policy_kb.money import MONEY_IN_TEXT, parse_money
+
+POLICY = load_policy()
+FIELDS = POLICY.profile
+
+
+def value_strategy(spec):
+    kind = spec["type"]
+    if kind == "int":
+        return st.integers(min_value=16, max_value=min(spec.get("max", 10000), 10000))
+    if kind == "number":
+        return st.integers(min_value=0, max_value=min(spec.get("max", 400), 400))
+    if kind == "bool":
+        return st.booleans()
+    if kind == "set":
+        return st.lists(st.sampled_from(spec["values"]), max_size=3, unique=True)
+    return st.sampled_from(spec["values"])
+
+
+profiles = st.fixed_dictionaries({}, optional={name: value_strategy(spec) for name, spec in FIELDS.items()})
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def stated_amounts(text):
+    return {parse_money(*m.groups()) for m in MONEY_IN_TEXT.finditer(text)}
+
+
+KB_AMOUNTS = {v for i in POLICY.items for v in ((i.get("amount") or {}).get(k) for k in ("min", "max", "rate")) if v}
+
+
+@SETTINGS
+@given(profiles)
+def test_no_verdict_without_verbatim_quotes(profile):
+    for r in assess(profile).results:
+        text = POLICY.clause_of(r.item_id)["text"]
+        assert r.target_quote in text
+        for leaf in r.met + r.failed + r.missing:
+            assert leaf.quote and leaf.quote in text
+
+
+@SETTINGS
+@given(profiles)
+def test_no_amount_the_kb_does_not_hold(profile):
+    for r in assess(profile).results:
+        assert r.amount_max is None or r.amount_max in KB_AMOUNTS
+        said = stated_amounts(r.amount_text)
+        assert said <= KB_AMOUNTS
+        if r.schedule and r.schedule.per_year:
+            item = POLICY.item(r.item_id)
+            share = (item.get("payment") or {}).get("share")
+            allowed = {r.amount_max, r.amount_max * 12} | ({round(r.amount_max * share)} if share else set())
+            assert r.schedule.per_year in allowed
+
+
+@SETTINGS
+@given(profiles, st.integers(min_value=1, max_value=10))
+def test_a_younger_applicant_never_loses_an_age_limited_item(profile, years):
+    if "age" not in profile or profile["age"] - years < 16:
+        return
+    older = assess(profile)
+    younger = assess({**profile, "age": profile["age"] - years})
+    for r in older.by_verdict(ELIGIBLE):
+        assert younger.result(r.item_id).verdict == ELIGIBLE
+
+
+@SETTINGS
+@given(profiles, st.sampled_from(sorted(FIELDS)), st.data())
+def test_adding_a_fact_never_makes_an_eligible_item_undetermined(profile, field, data):
+    if field in profile:
+        return
+    before = assess(profile)
+    after = assess({**profile, field: data.draw(value_strategy(FIELDS[field]))})
+    for r in before.by_verdict(ELIGIBLE):
+        assert after.result(r.item_id).verdict == ELIGIBLE
+
+
+@SETTINGS
+@given(profiles)
+def test_missing_facts_are_unknown_never_false(profile):
+    """An undetermined item names open facts, and every open fact is one the profile does not hold."""
+    for r in assess(profile).by_verdict(UNDETERMINED):
+        assert r.missing
+        assert all(leaf.field not in profile for leaf in r.missing)
