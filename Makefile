@@ -11,7 +11,7 @@ STAMP     := $(VENV)/.installed
 KB        := build/kb.sqlite
 KB_SOURCES := $(wildcard policy_kb/data/*.yml policy_kb/data/clauses/*.yml policy_kb/source/*.txt policy_kb/*.py)
 
-.PHONY: help install kb model test run shell search clause unit bench-kb clean
+.PHONY: help install kb model test run shell search clause unit bench-kb bench-rest eval clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  make %-12s %s\n", $$1, $$2}'
@@ -62,6 +62,12 @@ unit: $(KB) ## clauses of a responsible unit: make unit q=区教育体育局
 
 bench-kb: $(KB) ## benchmark KB build time and search latency (writes benchmarks/kb_search.md)
 	$(PY) benchmarks/kb_search.py
+
+bench-rest: $(MODEL) ## benchmark the REST channel: 20 concurrent conversations (writes benchmarks/rest_load.md)
+	$(PY) benchmarks/rest_load.py
+
+eval: $(MODEL) ## run ../shared/eval against a freshly started assistant (writes benchmarks/eval_public.md)
+	$(PY) benchmarks/eval_public.py
 
 clean: ## remove the venv and built files
 	rm -rf $(VENV) build

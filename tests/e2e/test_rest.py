@@ -1,0 +1,90 @@
+"""Questions a talent or a hotline officer asks, through the REST channel of the running assistant."""
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.serve import post
+
+pytestmark = [pytest.mark.model, pytest.mark.servers]
+QUESTIONS = yaml.safe_load((Path(__file__).parent / "questions.yml").read_text(encoding="utf-8"))
+
+
+def cited(reply, label):
+    return f"第（{label}）条" in reply
+
+
+@pytest.mark.parametrize("case", QUESTIONS, ids=[c["q"] for c in QUESTIONS])
+def test_question(chat, case):
+    reply = chat.ask(case["q"])
+    if case.get("clause"):
+        assert cited(reply, case["clause"]), reply
+    for phrase in case.get("amounts", []) + case.get("says", []):
+        assert phrase in reply, reply
+
+
+def test_there_are_at_least_forty_questions():
+    assert len(QUESTIONS) >= 40
+
+
+def test_follow_ups_keep_the_topic(chat):
+    chat.ask("硕士能拿多少补贴")
+    reply = chat.ask("那博士呢")
+    assert cited(reply, "二") and "25万元" in reply
+    assert "40周岁及以下" in chat.ask("有年龄限制吗")
+    assert "区人社局" in chat.ask("找哪个部门")
+
+
+def test_follow_up_to_a_higher_title(chat):
+    chat.ask("乡镇卫生院的医生有什么补助")
+    reply = chat.ask("副高级的呢")
+    assert cited(reply, "十") and "1500元" in reply
+
+
+def test_self_check_in_one_message(chat):
+    reply = chat.ask("我39岁，全日制博士研究生，打算去东川的医院工作，能拿什么补贴")
+    assert cited(reply, "二") and "25万元" in reply
+
+
+def test_over_age_master_is_told_no(chat):
+    reply = chat.ask("我37岁，全日制硕士，能拿十万吗")
+    assert "不符合" in reply and "35周岁" in reply
+
+
+def test_self_check_dialogue_with_correction(chat):
+    chat.ask("我34岁，全日制硕士")
+    reply = chat.ask("我说错了，是36岁")
+    assert "超过“35周岁及以下”1岁" in reply
+
+
+@pytest.mark.parametrize("odd", ["", "   ", "😀😀", "'); drop table items; --", "NEAR(博士 补贴)", "博" * 3000,
+                                 "How much does a PhD get?"])
+def test_odd_input_gets_a_clear_answer(chat, odd):
+    reply = chat.ask(odd)
+    assert reply.strip()
+
+
+def test_out_of_scope_names_no_amount(chat):
+    reply = chat.ask("怎么办理护照")
+    assert not re.search(r"\d+(万元|元)", reply) and "人工" in reply
+
+
+def test_malformed_body_is_400_not_a_crash(assistant):
+    import urllib.error
+    import urllib.request
+    req = urllib.request.Request(assistant, b"[1, 2", {"Content-Type": "application/json"})
+    with pytest.raises(urllib.error.HTTPError) as e:
+        urllib.request.urlopen(req, timeout=10)
+    assert e.value.code == 400
+    assert post(assistant, {"sender": "after-bad-body", "message": "你好"})
+
+
+def test_conversation_survives_a_restart(tmp_path):
+    """The SQL tracker store keeps the topic: after a restart, a follow-up still knows it."""
+    from bot.serve import running_assistant
+    with running_assistant(tmp_path) as url:
+        post(url, {"sender": "restart-user", "message": "硕士能拿多少补贴"})
+    with running_assistant(tmp_path) as url:
+        reply = "\n".join(m.get("text", "") for m in post(url, {"sender": "restart-user", "message": "找哪个部门"}))
+    assert cited(reply, "二") and "区人社局" in reply
