@@ -31,6 +31,8 @@ DEFAULT_DIR = Path(__file__).resolve().parents[2] / "build" / "nlu" / "spacy_zh"
 NUMERIC_LABELS = {"age", "years", "days", "amount", "clause"}
 AS_TYPED_LABELS = {"phone", "id_number"}
 NEGATIONS = ("不是", "并非", "不算", "没有", "没", "不", "非")
+ORDINAL_PREFIXES = ("第", "头", "每", "那", "这", "哪", "下", "上", "前", "后", "某")
+YEAR_ONE_CONTEXT = r"(签|满|干|待|期|了|做|作|务|约)"
 
 # When a word names values of two entity types, the first type wins unless the second one's context is present:
 # 中级 is a title (中级职称) unless a certificate is mentioned (社工证中级).
@@ -103,6 +105,34 @@ class EntityValues:
                 return etype, value
         return options[0]
 
+    @staticmethod
+    def _plausible(doc: Doc, ent: Span, label: str) -> bool:
+        """Context checks for numbers that name something else: 那一条 / 下一条 (not clause 1), 第一年 / 每年 /
+        一年给多少 (not a duration of one year)."""
+        before = doc.text[max(0, ent.start_char - 2):ent.start_char]
+        if label == "clause" and not re.match(r"^[第（(条]", ent.text):
+            return not before.endswith(ORDINAL_PREFIXES) and not re.match(r"^[一两]条", ent.text)
+        if label == "years":
+            if before.endswith(ORDINAL_PREFIXES):
+                return False
+            if re.match(r"^[一1]\s*年", ent.text):
+                return bool(re.search(YEAR_ONE_CONTEXT, doc.text[max(0, ent.start_char - 3):ent.start_char]))
+        return True
+
+    def _bare_ages(self, doc: Doc, spans: List[Span]) -> List[Span]:
+        """今年32 / 刚满40 / 年龄36: a number right after an age word is an age even without 岁."""
+        taken = {i for s in spans for i in range(s.start_char, s.end_char)}
+        out = []
+        for m in re.finditer(r"(?:今年|刚满|年满|年龄|年纪)(?:是|为|已经)?\s*(\d{2}|[一二三四五六七八九十]{2,3})(?![\d年天元万千块条])",
+                             doc.text):
+            if m.start(1) in taken:
+                continue
+            value = parse_quantity(m.group(1), "age")
+            span = doc.char_span(m.start(1), m.end(1))
+            if value and span is not None and 16 <= int(value) <= 80:
+                out.append(Span(doc, span.start, span.end, label="age", kb_id=value))
+        return out
+
     def __call__(self, doc: Doc) -> Doc:
         labels_in_doc = {e.label_ for e in doc.ents}
         spans = []
@@ -119,11 +149,14 @@ class EntityValues:
                 before = doc.text[max(0, ent.start_char - 3):ent.start_char]
                 if before.endswith(NEGATIONS):
                     value = "非全日制"
+            if label in NUMERIC_LABELS and value and not self._plausible(doc, ent, label):
+                value = None
             if not value:
                 continue
             if label in self.canonical and value not in self.canonical[label]:
                 continue
             spans.append(Span(doc, ent.start, ent.end, label=label, kb_id=value))
+        spans = sorted(spans + self._bare_ages(doc, spans), key=lambda s: s.start)
         # a message that is only a number answers "how old are you" (the form asks age first)
         if not spans:
             m = re.fullmatch(r"\s*(?:我)?(?:今年)?\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*(?:岁|周岁)?\s*[。.!！]?\s*",
