@@ -62,7 +62,6 @@ def run_purge(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    logmask.install()
     parser = argparse.ArgumentParser(prog="python -m bot.prefill", description="东川区人才政策待遇申请预填表")
     sub = parser.add_subparsers(dest="command", required=True)
     make = sub.add_parser("make", help="a JSON profile and applicant in, the DOCX (and JSON) out")
@@ -78,4 +77,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    logmask.install()
     raise SystemExit(main())

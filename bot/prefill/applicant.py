@@ -136,8 +136,7 @@ def _profile_choice(profile_field: str, key: str, vocabulary: str | None = None)
         try:
             value = coerce(profile_field, value)
         except ProfileError:
-            allowed = "、".join(spec["values"]) if "values" in spec else "是、否"
-            raise InvalidValue(f"没能识别“{_clean(raw)}”。{spec['label']}请回答：{allowed}。") from None
+            raise InvalidValue(f"没能识别“{_clean(raw)}”。{spec['question']}") from None
         out = {key: value}
         if profile_field == "title_level":
             text = _clean(raw)

@@ -10,8 +10,9 @@ Anything else — an unknown, expired or malformed token, another suffix, `../`,
 is 404 with the same body. The token is only ever looked up (by its hash) in the store's index; it is never
 joined into a path. Responses are `Cache-Control: no-store` and `Referrer-Policy: no-referrer`.
 
-Importing this module installs the personal-data log masking (logmask.install) in the Rasa server, and the
-channel purges expired applications when the server starts and every hour.
+Registering the channel (Rasa calls `blueprint()` at startup) installs the personal-data log masking
+(logmask.install) in the Rasa server process; the channel also purges expired applications when the server
+starts and every hour.
 """
 from __future__ import annotations
 
@@ -29,7 +30,6 @@ from . import logmask
 from .payload import TITLE
 from .store import Store
 
-logmask.install()
 log = logging.getLogger(__name__)
 
 NAME = re.compile(r"([A-Za-z0-9_-]{43})(\.json|\.docx)?")
@@ -69,8 +69,9 @@ def serve(store: Store, name: str) -> response.HTTPResponse:
 class PrefillDownloads(InputChannel):
     """Serves the generated application files; receives no messages."""
 
-    def __init__(self, store: Store | None = None):
+    def __init__(self, store: Store | None = None, mask_logs: bool = True):
         self.store = store
+        self.mask_logs = mask_logs
 
     @classmethod
     def name(cls) -> Text:
@@ -84,10 +85,12 @@ class PrefillDownloads(InputChannel):
         return self.store or Store()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        if self.mask_logs:
+            logmask.install()
         bp = Blueprint("prefill_downloads", __name__)
         tasks: list[asyncio.Task] = []
 
-        @bp.route("/download/<name>", methods=["GET"])
+        @bp.route("/download/<name>", methods=["GET"], strict_slashes=True)
         async def download(request: Request, name: str) -> response.HTTPResponse:
             return serve(self._store(), name)
 

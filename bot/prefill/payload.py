@@ -139,3 +139,25 @@ def build_payload(*, reference: str, applicant: dict, profile: dict, results: li
         "declaration": DECLARATION,
     }
 
+
+
+def chat_summary(applicant: dict, profile: dict | None = None) -> str:
+    """The fields so far, one per line, for a chat reply: ID and phone masked (5301**********1234, 138****8000)."""
+    from .applicant import known_values
+    from .validate import mask_id, mask_phone
+    known = known_values(applicant, profile)
+    lines = []
+    for f in FIELDS:
+        if f.key not in known:
+            continue
+        value = known[f.key]
+        if f.key == "id_number":
+            text = mask_id(value)
+        elif f.key == "phone":
+            text = mask_phone(value)
+        else:
+            text = display(f.key, value)
+            if f.key == "title_level" and known.get("title_name"):
+                text = f"{text}（{known['title_name']}）"
+        lines.append(f"{f.label}：{text}")
+    return "\n".join(lines)
