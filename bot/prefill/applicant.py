@@ -14,6 +14,7 @@ the self-check was given.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -45,15 +46,20 @@ class Field:
 # --------------------------------------------------------------------------------------------------------------
 # Parsers: raw text (or a value from a JSON file) → {key: normalized value}
 
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
+
+
 def _clean(raw) -> str:
-    return unicodedata.normalize("NFKC", str(raw if raw is not None else "")).strip().strip("。.，,；;")
+    """NFKC, control and invisible characters out (they would also break the DOCX), trimmed."""
+    text = CONTROL.sub(" ", unicodedata.normalize("NFKC", str(raw if raw is not None else "")))
+    return text.strip().strip("。.，,；;").strip()
 
 
 NAME = re.compile(r"[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z·• .\-]*[\u4e00-\u9fffA-Za-z]")
 
 
 def parse_name(raw, today=None) -> dict:
-    name = _clean(raw).replace("•", "·")
+    name = _clean(raw).replace("•", "·").replace("・", "·")
     if not name:
         raise InvalidValue("请提供您的姓名。")
     if not NAME.fullmatch(name) or len(name) > 30:
@@ -97,20 +103,24 @@ def parse_birth_date(raw, today=None) -> dict:
     return {"birth_date": day.isoformat()}
 
 
+@functools.lru_cache(maxsize=None)
+def _vocabulary(kind: str) -> tuple[dict, tuple]:
+    """({term: value}, terms longest first) for one vocabulary.yml type."""
+    table = {str(value).lower(): value for value in load_policy().vocabulary.get(kind, {})}
+    for value, synonyms in load_policy().vocabulary.get(kind, {}).items():
+        for term in synonyms or []:
+            table.setdefault(str(term).lower(), value)
+    return table, tuple(sorted((t for t in table if t), key=len, reverse=True))
+
+
 def vocabulary_value(kind: str, text: str) -> str | None:
     """The canonical value of a vocabulary.yml term found in `text`: exact match first, then the longest term
     the text contains (非全日制 before 全日制, 博士研究生 before 博士)."""
-    table = {value: value for value in load_policy().vocabulary.get(kind, {})}
-    for value, synonyms in load_policy().vocabulary.get(kind, {}).items():
-        for s in synonyms or []:
-            table.setdefault(str(s).lower(), value)
+    table, terms = _vocabulary(kind)
     text = text.lower()
     if text in table:
         return table[text]
-    for term in sorted(table, key=len, reverse=True):
-        if term and term in text:
-            return table[term]
-    return None
+    return next((table[t] for t in terms if t in text), None)
 
 
 NEGATION = re.compile(r"^(不是|不|否|没有|并非)")
@@ -225,7 +235,7 @@ def _date(iso: str) -> str:
 
 def _age_conflict(birth: str, age, whose: str, today: dt.date) -> str | None:
     actual = age_on(dt.date.fromisoformat(birth), today)
-    if age in (None, "") or int(age) == actual:
+    if age in (None, "") or int(float(age)) == actual:
         return None
     return f"{whose}出生日期为{_date(birth)}，按今天计算为{actual}周岁，与您自查时提供的年龄{age}周岁不一致"
 

@@ -17,6 +17,7 @@ import secrets
 from dataclasses import dataclass, field
 
 from policy_kb.eligibility import ELIGIBLE, NOT_ELIGIBLE, UNDETERMINED, ItemResult, assess
+from policy_kb.profile import fields as profile_fields
 
 from .applicant import complete
 from .document import render
@@ -66,7 +67,7 @@ def new_reference(today: dt.date) -> str:
 def candidates(profile: dict) -> dict[str, list[ItemResult]]:
     """{"eligible": […], "to_confirm": […]}: what a form can hold for this profile (to_confirm: items still open
     that the profile speaks to, as the self-check report lists them)."""
-    report = assess(profile)
+    report = assess({k: v for k, v in (profile or {}).items() if k in profile_fields()})
     return {"eligible": report.by_verdict(ELIGIBLE),
             "to_confirm": [r for r in report.by_verdict(UNDETERMINED) if r.relevant]}
 
@@ -98,6 +99,8 @@ def prepare(profile: dict, applicant: dict, item_ids: list[str] | None = None, *
     """(payload, Completed): the application as data, without writing anything (the CLI and tests use this)."""
     today = today or china_today()
     now = now or dt.datetime.now(CHINA)
+    known = profile_fields()
+    profile = {k: v for k, v in (profile or {}).items() if k in known}     # slots that are not profile facts out
     done = complete(applicant, profile, today)
     report = assess(done.profile)
     chosen = select_items(report.results, item_ids)

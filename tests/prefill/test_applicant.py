@@ -177,3 +177,8 @@ def test_every_field_key_is_unique_and_aliases_name_one_field():
     assert len(BY_KEY) == len(FIELDS)
     aliases = [a for f in FIELDS for a in f.aliases]
     assert len(aliases) == len(set(aliases))
+
+
+def test_control_and_invisible_characters_are_dropped():
+    value = validate_field("address", "东川区\x00铜都街道\u200b8号\n2单元")["address"]
+    assert value == "东川区 铜都街道 8号 2单元"

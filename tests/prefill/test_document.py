@@ -202,3 +202,9 @@ def test_items_the_profile_fails_are_refused_with_the_reason():
 def test_nothing_eligible_is_said_plainly():
     with pytest.raises(NothingToApply, match="还没有确定符合的待遇项目"):
         prepare({"age": 38}, applicant_for({"age": 38}))
+
+
+def test_slots_that_are_not_profile_facts_are_ignored(tmp_path):
+    payload, _ = prepare({**PHD, "requested_slot": "phone", "session_started_metadata": None}, applicant_for(PHD))
+    assert payload["items"] and "requested_slot" not in payload["self_check_profile"]
+    Doc(render(payload), tmp_path / "o.docx")
