@@ -254,7 +254,10 @@ def conflicts(key: str, values: dict, known: dict, today: dt.date | None = None)
                        f"与您填写的出生日期{_date(known['birth_date'])}不一致")
         out.append(_age_conflict(facts["birth_date"], known.get("age"), "身份证号码显示", today))
     elif key in ("gender", "birth_date"):
-        facts = from_id(known["id_number"], today) if known.get("id_number") else {}
+        try:
+            facts = from_id(known["id_number"], today) if known.get("id_number") else {}
+        except InvalidValue:              # an invalid ID number is reported on its own field
+            facts = {}
         if key == "gender" and facts and facts["gender"] != values["gender"]:
             out.append(f"您填写的性别“{values['gender']}”与身份证号码显示的性别“{facts['gender']}”不一致")
         if key == "birth_date":

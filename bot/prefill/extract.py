@@ -118,7 +118,8 @@ def read_answer(text: str, requested: str | None, known: dict | None = None,
     as the answer to the field that was asked (`requested`), e.g. “张三” after “请问您的姓名？”."""
     out = extract_fields(text, known, today)
     if requested and requested not in out.values and requested not in out.errors and not out.corrected:
-        value = LEADS.sub("", SEPARATORS.sub("", unicodedata.normalize("NFKC", text or "")).strip()).strip()
+        whole = SEPARATORS.sub("", unicodedata.normalize("NFKC", text or "")).strip()
+        value = LEADS.sub("", whole).strip() or whole          # “是” is an answer, not a lead-in
         if value and not out.values:
             _try(out, requested, value, dict(known or {}), today)
     return out

@@ -182,3 +182,10 @@ def test_every_field_key_is_unique_and_aliases_name_one_field():
 def test_control_and_invisible_characters_are_dropped():
     value = validate_field("address", "东川区\x00铜都街道\u200b8号\n2单元")["address"]
     assert value == "东川区 铜都街道 8号 2单元"
+
+
+def test_an_invalid_id_with_a_stated_gender_is_reported_once():
+    with pytest.raises(ApplicantError) as e:
+        complete(applicant_for(PHD, id_number="530113", gender="女", birth_date=f"{TODAY.year - 38}-01-01"), PHD)
+    assert set(e.value.problems) == {"id_number"}
+    assert "18位" in e.value.problems["id_number"]

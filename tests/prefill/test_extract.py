@@ -55,3 +55,10 @@ def test_read_answer_takes_the_whole_message_for_the_asked_field():
     assert "10位" in read_answer("1380013800", "phone").errors["phone"]
     # a message that names other fields is not forced into the asked one
     assert read_answer("手机13800138000", "name").values == {"phone": "13800138000"}
+
+
+def test_yes_no_and_none_answers_to_the_asked_field():
+    assert read_answer("是", "full_time").values == {"full_time": True}
+    assert read_answer("否", "full_time").values == {"full_time": False}
+    assert read_answer("没有", "title_level").values == {"title_level": "无"}
+    assert read_answer("我是张三", "name").values == {"name": "张三"}
