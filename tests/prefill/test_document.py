@@ -68,7 +68,8 @@ def case(request, tmp_path_factory):
     applicant = applicant_for(profile)
     payload, done = prepare(profile, applicant)
     expected = assess(done.profile).by_verdict(ELIGIBLE)
-    return profile, applicant, payload, done, expected, Doc(render(payload), tmp_path_factory.mktemp("doc") / "out.docx")
+    doc = Doc(render(payload), tmp_path_factory.mktemp("doc") / "out.docx")
+    return profile, applicant, payload, done, expected, doc
 
 
 def test_title_notice_and_basis(case):
@@ -162,7 +163,8 @@ def test_the_json_carries_the_same_data(case, store):
     data = json.loads(open(app.json_path, encoding="utf-8").read())
     assert data == json.loads(json.dumps(app.payload, ensure_ascii=False))
     doc = Document(app.path)
-    text = "\n".join([p.text for p in doc.paragraphs] + [c.text for t in doc.tables for row in t.rows for c in row.cells])
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    text = "\n".join([p.text for p in doc.paragraphs] + cells)
     assert data["reference"] in text
     for item in data["items"]:
         for value in (item["citation"], item["name"], item["amount_text"], item["schedule"]["text"]):
