@@ -2,7 +2,8 @@
 
     .venv/bin/python benchmarks/wechat_load.py                 # writes benchmarks/wechat_load.md
     .venv/bin/python benchmarks/wechat_load.py --messages 100 --bot-delay 0.3 --bot-cpu-ms 5 --no-write   # one custom bot
-    .venv/bin/python benchmarks/wechat_load.py --model models/     # the real assistant instead of the stand-in
+    .venv/bin/python benchmarks/wechat_load.py --model models/ --endpoints endpoints.yml --no-write
+                                                  # the real assistant (action server running)
 
 The channel runs in its own process (one Sanic worker, as deployed) on 127.0.0.1; a fake
 WeChat API in that process counts customer-service messages. This process sends the
@@ -39,7 +40,7 @@ WECHAT_PATIENCE = 5.0
 # --- the server process --------------------------------------------------------------------------
 
 
-def _serve(port_queue, safe: bool, bot_delay: float, bot_cpu_ms: float, model: str) -> None:
+def _serve(port_queue, safe: bool, bot_delay: float, bot_cpu_ms: float, model: str, endpoints_file: str) -> None:
     from aiohttp import web
     from sanic import Sanic, response
 
@@ -77,11 +78,18 @@ def _serve(port_queue, safe: bool, bot_delay: float, bot_cpu_ms: float, model: s
                               aes_key=AES_KEY if safe else "", passive_budget=BUDGET)
         on_new_message = stand_in
         if model:
+            import logging
+
             from rasa.core.agent import load_agent
             from rasa.core.utils import AvailableEndpoints
+            from rasa.utils.common import configure_logging_and_warnings
+            from rasa.utils.log_utils import configure_structlog
 
-            endpoints = AvailableEndpoints.read_endpoints(str(ROOT / "endpoints.yml")) \
-                if (ROOT / "endpoints.yml").exists() else None  # the action server must be running
+            configure_logging_and_warnings(logging.INFO)  # as `rasa run` does: no debug output
+            configure_structlog(logging.INFO)
+
+            # with --endpoints (e.g. endpoints.yml) the action server must be running
+            endpoints = AvailableEndpoints.read_endpoints(endpoints_file) if endpoints_file else None
             agent = await load_agent(model_path=model, endpoints=endpoints)
 
             async def on_new_message(message):
@@ -179,7 +187,7 @@ def _ok(result: dict) -> bool:
 def _run_mode(safe: bool, profile: dict, args) -> List[dict]:
     context = multiprocessing.get_context("spawn")
     ports = context.Queue()
-    server = context.Process(target=_serve, args=(ports, safe, profile["delay"], profile["cpu_ms"], args.model),
+    server = context.Process(target=_serve, args=(ports, safe, profile["delay"], profile["cpu_ms"], args.model, args.endpoints),
                              daemon=True)
     server.start()
     try:
@@ -265,6 +273,7 @@ def main(argv=None) -> int:
     parser.add_argument("--bot-delay", type=float, help="one custom stand-in: seconds it awaits per message")
     parser.add_argument("--bot-cpu-ms", type=float, help="one custom stand-in: CPU milliseconds per message")
     parser.add_argument("--model", default="", help="a trained Rasa model (file or folder) instead of the stand-in")
+    parser.add_argument("--endpoints", default="", help="with --model: Rasa endpoints file (action server)")
     parser.add_argument("--no-write", action="store_true", help="do not rewrite benchmarks/wechat_load.md")
     args = parser.parse_args(argv)
     if not 1 <= args.messages <= 1000:

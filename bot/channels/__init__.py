@@ -1,1 +1,1 @@
-"""Rasa input channels of the assistant (the WeChat 公众号 channel: ``bot.channels.wechat.WeChatInput``)."""
+"""Rasa input channels of the assistant (the WeChat 公众号 one: ``bot.channels.wechat.WeChatInput``)."""

@@ -148,8 +148,8 @@ class WeChatInput(InputChannel):
         if appid and secret:
             self.api = WeChatAPI(appid, secret, api_base, timeout=api_timeout)
         elif token:
-            logger.warning("WECHAT_APPID/WECHAT_SECRET not set: answers slower than %.1f s "
-                           "cannot be delivered.", passive_budget)
+            logger.warning("Customer-service messages need WECHAT_APPID and WECHAT_SECRET: answers "
+                           "slower than %.1f s and parts after the first cannot be delivered.", passive_budget)
         self.passive_budget = passive_budget
         self.timestamp_window = timestamp_window
         self.max_body_bytes = int(max_body_bytes)

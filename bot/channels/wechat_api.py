@@ -29,6 +29,9 @@ _KNOWN_ERRORS = {
     45047: "customer-service message quota for this user used up",
     45002: "message content too long",
     45009: "API call quota reached",
+    40164: "this server's IP address is not in the 公众号 IP whitelist",
+    40013: "invalid AppID",
+    40125: "invalid AppSecret",
 }
 _SECRETS_IN_URL = re.compile(r"((?:access_token|secret)=)[^&\s\"']+")
 

@@ -93,6 +93,9 @@ def _call(url: str, query: Dict[str, str], body: Optional[bytes], timeout: float
             return answer.status, answer.read()
     except urllib.error.HTTPError as error:
         return error.code, error.read()
+    except (urllib.error.URLError, OSError) as error:  # refused, timed out, unknown host
+        reason = getattr(error, "reason", error)
+        return 0, f"无法连接 {url}：{reason}".encode("utf-8")
 
 
 def main(argv=None) -> int:
@@ -117,7 +120,8 @@ def main(argv=None) -> int:
                  "nonce": nonce, "echostr": echo}
         status, body = _call(args.url, query, None, args.timeout)
         ok = status == 200 and body.decode("utf-8", "replace") == echo
-        print(f"URL 验证{'成功' if ok else '失败'}（HTTP {status}）" + ("" if ok else f"：{body[:200]!r}"))
+        detail = "" if ok else "：" + body[:200].decode("utf-8", "replace")
+        print(f"URL 验证{'成功' if ok else '失败'}（HTTP {status}）{detail}")
         return 0 if ok else 1
 
     crypto = WeChatCrypto(args.token, args.aes_key, args.appid) if args.aes_key else None
@@ -126,7 +130,7 @@ def main(argv=None) -> int:
     status, answer = _call(args.url, query, body, args.timeout)
     elapsed = time.monotonic() - started
     if status != 200:
-        print(f"HTTP {status}（{elapsed:.2f} s）：{answer[:300].decode('utf-8', 'replace')}")
+        print(f"HTTP {status or '—'}（{elapsed:.2f} s）：{answer[:300].decode('utf-8', 'replace')}")
         return 1
     text = read_reply(answer, crypto)
     if text is None:
