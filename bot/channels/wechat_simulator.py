@@ -57,12 +57,13 @@ def message_xml(kind: str, openid: str, value: str = "", msg_id: Optional[int] =
 
 def signed_request(xml: str, token: str, crypto: Optional[WeChatCrypto] = None,
                    timestamp: Optional[str] = None, nonce: Optional[str] = None,
-                   account: str = ACCOUNT) -> Tuple[Dict[str, str], bytes]:
+                   account: str = ACCOUNT, openid: str = "") -> Tuple[Dict[str, str], bytes]:
     """Query parameters and body of the POST WeChat sends (safe mode when ``crypto`` is given)."""
     timestamp = timestamp or str(int(time.time()))
     nonce = nonce or str(secrets.randbelow(10 ** 10))
-    query = {"signature": sign(token, timestamp, nonce), "timestamp": timestamp, "nonce": nonce,
-             "openid": "o" + secrets.token_hex(8)}
+    query = {"signature": sign(token, timestamp, nonce), "timestamp": timestamp, "nonce": nonce}
+    if openid:
+        query["openid"] = openid  # WeChat adds it; the channel reads FromUserName only
     if crypto is None:
         return query, xml.encode("utf-8")
     envelope = xmltodict.parse(crypto.encrypt_message(xml, nonce, timestamp))["xml"]
@@ -125,7 +126,8 @@ def main(argv=None) -> int:
         return 0 if ok else 1
 
     crypto = WeChatCrypto(args.token, args.aes_key, args.appid) if args.aes_key else None
-    query, body = signed_request(message_xml(args.type, args.openid, args.text), args.token, crypto)
+    query, body = signed_request(message_xml(args.type, args.openid, args.text), args.token, crypto,
+                                 openid=args.openid)
     started = time.monotonic()
     status, answer = _call(args.url, query, body, args.timeout)
     elapsed = time.monotonic() - started
