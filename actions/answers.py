@@ -12,7 +12,11 @@ from .topics import clause_named, resolve, search_items
 
 
 def _resume(tracker) -> str:
-    """Mid self-check, remind the person of the question still open."""
+    """Mid application or self-check, remind the person of the question still open."""
+    apply_field = tracker.get_slot("apply_field")
+    if apply_field:
+        from bot.prefill.applicant import BY_KEY
+        return "\n我们继续填写申请表：" + BY_KEY[apply_field].question
     field = tracker.get_slot("requested_field")
     if not field:
         return ""

@@ -15,15 +15,42 @@ logger = logging.getLogger(__name__)
 ERROR_REPLY = "抱歉，系统处理这条消息时出错了，请稍后再试，或换个说法。"
 
 
+# Intents that, while a form is open, are answers to its question ("是的", "张三", "13800138000", "我说错了").
+FORM_ANSWER_INTENTS = {"inform", "correct", "affirm", "deny", "chitchat", "out_of_scope", "nlu_fallback",
+                       "follow_up", "self_check", "apply"}
+
+
+def open_form(tracker: Tracker) -> str | None:
+    """The action of the form waiting for an answer: the application form first, then the self-check."""
+    if tracker.get_slot("apply_field"):
+        return "action_apply"
+    if tracker.get_slot("requested_field"):
+        return "action_self_check"
+    return None
+
+
 class SafeAction(Action):
-    """Subclasses implement `answer`; an unexpected error becomes a polite reply and a log line without the text."""
+    """Subclasses implement `answer`; an unexpected error becomes a polite reply and a log line without the text.
+    While a form waits for an answer, a message that reads as one goes to that form, whatever action the rules
+    picked for its intent."""
 
     def name(self) -> str:  # pragma: no cover - each subclass names itself
         raise NotImplementedError
 
+    def _form_action(self, tracker: Tracker):
+        form = open_form(tracker)
+        if not form or form == self.name() or intent_of(tracker) not in FORM_ANSWER_INTENTS:
+            return None
+        if form == "action_self_check" and intent_of(tracker) in ("apply", "self_check"):
+            return None  # "我要申请" or a fresh statement starts over rather than answering the open question
+        from .apply import ApplyFlow
+        from .selfcheck import SelfCheck
+        return ApplyFlow() if form == "action_apply" else SelfCheck()
+
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
         try:
-            return self.answer(dispatcher, tracker, domain) or []
+            handler = self._form_action(tracker) or self
+            return handler.answer(dispatcher, tracker, domain) or []
         except Exception:  # noqa: BLE001 — the user must get an answer, never silence
             logger.exception("action %s failed", self.name())
             dispatcher.utter_message(text=ERROR_REPLY)

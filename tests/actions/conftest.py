@@ -22,7 +22,8 @@ class Conversation:
     """Slots carried from one action to the next, as Rasa would carry them."""
 
     def __init__(self):
-        self.slots = {"topic": None, "profile": None, "requested_field": None}
+        self.slots = {"topic": None, "profile": None, "requested_field": None, "applicant": None,
+                      "apply_field": None}
 
     def say(self, action, text, intent, entities=None):
         entities = entities_in(normalize(text)) if entities is None else entities
