@@ -4,7 +4,7 @@ One place says how the desk is started, so `make desk`, the tests and anyone emb
 
     python -m desk [--kb build/kb.sqlite] [--host 127.0.0.1] [--port 8001]
 
-- the database is opened with `--immutable` (SQLite `immutable=1`): no write can reach it;
+- the database is opened as immutable (Datasette's `--immutable`, SQLite `immutable=1`): no write can reach it;
 - desk/metadata.yml: Chinese titles, descriptions, column labels, facets and canned queries;
 - desk/plugins/desk_plugin.py: SQL functions that segment a query with the KB's own jieba segmenter
   (`jieba_match`, `jieba_match_any`, …) — user text never reaches FTS5 MATCH unquoted;
@@ -22,7 +22,7 @@ PLUGINS = DESK / "plugins"
 TEMPLATES = DESK / "templates"
 DEFAULT_PORT = 8001
 
-# Datasette settings (`--setting name value`): whole clause texts, pages long enough for every clause.
+# Datasette settings: whole clause texts, pages long enough for every clause, no download of the database file.
 SETTINGS = {
     "default_page_size": 100,
     "truncate_cells_html": 0,
@@ -43,12 +43,3 @@ def datasette(kb: Path | str = DEFAULT_KB):
     from datasette.app import Datasette
     return Datasette(immutables=[str(kb)], metadata=load_metadata(), plugins_dir=str(PLUGINS),
                      template_dir=str(TEMPLATES), settings=dict(SETTINGS))
-
-
-def serve_args(kb: Path | str = DEFAULT_KB, host: str = "127.0.0.1", port: int = DEFAULT_PORT) -> list[str]:
-    """The `datasette serve` arguments for the desk."""
-    args = ["serve", "--immutable", str(kb), "--metadata", str(METADATA), "--plugins-dir", str(PLUGINS),
-            "--template-dir", str(TEMPLATES), "--host", host, "--port", str(port)]
-    for name, value in SETTINGS.items():
-        args += ["--setting", name, ("on" if value else "off") if isinstance(value, bool) else str(value)]
-    return args

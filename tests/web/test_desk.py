@@ -252,7 +252,6 @@ def test_every_table_and_column_has_a_chinese_title_or_label(ds):
 def test_the_database_is_immutable(ds):
     db = ds.get_database("kb")
     assert db.is_mutable is False
-    assert "--immutable" in desk.serve_args()
 
 
 @pytest.mark.parametrize("sql", [

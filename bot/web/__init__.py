@@ -1,0 +1,1 @@
+"""The web chat page (bot/web/static/), served by the Rasa server itself: see channel.py."""

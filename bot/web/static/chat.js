@@ -1,0 +1,301 @@
+/* 东川人才政策助手 — chat page.
+ *
+ * Talks to the REST channel of the same Rasa server (POST ../rest/webhook {"sender", "message"} →
+ * [{"recipient_id", "text", "buttons": [{"title", "payload"}]}]). The sender id and the transcript are kept in
+ * localStorage, so a reload shows the conversation and continues it. Bot text is never parsed as HTML: it is set
+ * with textContent, and only http(s) URLs and this server's /webhooks/… paths become links.
+ */
+(function () {
+  "use strict";
+
+  var STORE_KEY = "dongchuan-webchat-v1";
+  var MAX_STORED = 200;          // messages kept in localStorage
+  var TIMEOUT_MS = 45000;        // the server answers in well under a second; the action server may be slow
+  var MAX_CHARS = 500;
+
+  var meta = document.querySelector('meta[name="webchat-endpoint"]');
+  var endpoint = new URL((meta && meta.content) || "../rest/webhook", window.location.href).toString();
+
+  var els = {
+    log: document.getElementById("log"),
+    messages: document.getElementById("messages"),
+    typing: document.getElementById("typing"),
+    error: document.getElementById("error"),
+    errorText: document.getElementById("error-text"),
+    retry: document.getElementById("retry"),
+    form: document.getElementById("composer"),
+    input: document.getElementById("input"),
+    send: document.getElementById("send"),
+    suggestions: document.getElementById("suggestions"),
+    newChat: document.getElementById("new-chat")
+  };
+
+  var busy = false;
+  var failed = null;             // the message that could not be delivered: {index, text}
+  var state = load();
+
+  // ---- storage -------------------------------------------------------------------------------------------
+  function newSender() {
+    var bytes = new Uint8Array(12);
+    (window.crypto || window.msCrypto).getRandomValues(bytes);
+    return "web-" + Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+
+  function load() {
+    try {
+      var saved = JSON.parse(window.localStorage.getItem(STORE_KEY) || "null");
+      if (saved && typeof saved.sender === "string" && Array.isArray(saved.messages)) {
+        return { sender: saved.sender, messages: saved.messages.filter(isMessage) };
+      }
+    } catch (e) { /* private mode or a damaged entry: start afresh */ }
+    return { sender: newSender(), messages: [] };
+  }
+
+  function isMessage(m) {
+    return m && (m.from === "user" || m.from === "bot") && (typeof m.text === "string" || Array.isArray(m.buttons));
+  }
+
+  function save() {
+    state.messages = state.messages.slice(-MAX_STORED);
+    try {
+      window.localStorage.setItem(STORE_KEY, JSON.stringify(state));
+    } catch (e) { /* storage full or disabled: the conversation still works, it is just not kept */ }
+  }
+
+  // ---- rendering -----------------------------------------------------------------------------------------
+  // URLs (http/https) and this server's own paths (/webhooks/…, e.g. the prefilled-application downloads).
+  var LINK = /(https?:\/\/[^\s<>"'“”‘’，。；！？、（）()【】「」]+|\/webhooks\/[^\s<>"'“”‘’，。；！？、（）()【】「」]+)/g;
+
+  function safeHref(raw) {
+    try {
+      var url = new URL(raw, window.location.href);
+      return (url.protocol === "http:" || url.protocol === "https:") ? url.href : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function appendText(parent, text) {
+    var last = 0;
+    text.replace(LINK, function (match, _g, offset) {
+      var url = match.replace(/[.,;:!?]+$/, "");
+      var href = safeHref(url);
+      if (!href) { return match; }
+      if (offset > last) { parent.appendChild(document.createTextNode(text.slice(last, offset))); }
+      var a = document.createElement("a");
+      a.href = href;
+      a.textContent = url;
+      a.target = "_blank";
+      a.rel = "noopener noreferrer";
+      if (url.indexOf("/download/") !== -1) { a.className = "download"; }
+      parent.appendChild(a);
+      last = offset + url.length;
+      return match;
+    });
+    if (last < text.length) { parent.appendChild(document.createTextNode(text.slice(last))); }
+  }
+
+  function render(message, index) {
+    var wrap = document.createElement("div");
+    wrap.className = "msg " + message.from;
+    wrap.dataset.index = String(index);
+    if (message.text) {
+      var bubble = document.createElement("p");
+      bubble.className = "bubble " + message.from;
+      if (message.from === "bot") {
+        appendText(bubble, message.text);
+      } else {
+        bubble.textContent = message.text;
+      }
+      wrap.appendChild(bubble);
+    }
+    if (message.image) {
+      var href = safeHref(message.image);
+      if (href) {
+        var p = document.createElement("p");
+        p.className = "bubble bot";
+        appendText(p, href);
+        wrap.appendChild(p);
+      }
+    }
+    if (message.buttons && message.buttons.length) {
+      var row = document.createElement("div");
+      row.className = "buttons";
+      message.buttons.forEach(function (b) {
+        if (!b || typeof b.title !== "string") { return; }
+        var button = document.createElement("button");
+        button.type = "button";
+        button.textContent = b.title;
+        button.disabled = !!message.used;
+        button.addEventListener("click", function () {
+          if (busy) { return; }
+          message.used = true;
+          Array.prototype.forEach.call(row.querySelectorAll("button"), function (x) { x.disabled = true; });
+          ask(typeof b.payload === "string" && b.payload ? b.payload : b.title, b.title);
+        });
+        row.appendChild(button);
+      });
+      wrap.appendChild(row);
+    }
+    if (message.failed) {
+      var note = document.createElement("span");
+      note.className = "failed-note";
+      note.textContent = "未发送";
+      wrap.appendChild(note);
+    }
+    return wrap;
+  }
+
+  function renderAll() {
+    els.messages.textContent = "";
+    state.messages.forEach(function (m, i) { els.messages.appendChild(render(m, i)); });
+    scrollDown();
+  }
+
+  function add(message) {
+    state.messages.push(message);
+    save();
+    if (state.messages.length > MAX_STORED) { renderAll(); return; }
+    els.messages.appendChild(render(message, state.messages.length - 1));
+    scrollDown();
+  }
+
+  function scrollDown() {
+    els.log.scrollTop = els.log.scrollHeight;
+  }
+
+  function setBusy(value) {
+    busy = value;
+    els.typing.hidden = !value;
+    els.send.disabled = value;
+    els.log.setAttribute("aria-busy", value ? "true" : "false");
+    if (value) { scrollDown(); }
+  }
+
+  function showError(text) {
+    els.errorText.textContent = text;
+    els.error.hidden = false;
+  }
+
+  function hideError() {
+    els.error.hidden = true;
+  }
+
+  // ---- talking to the assistant --------------------------------------------------------------------------
+  function ask(message, shown) {
+    message = String(message || "").trim().slice(0, MAX_CHARS);
+    if (!message || busy) { return; }
+    if (failed) { markDelivered(failed.index); failed = null; }  // a new message supersedes the failed one
+    var entry = { from: "user", text: shown || message };
+    if (shown && shown !== message) { entry.send = message; }   // a button: show its title, send its payload
+    add(entry);
+    deliver(message, state.messages.length - 1);
+  }
+
+  function deliver(message, index) {
+    setBusy(true);
+    hideError();
+    var controller = window.AbortController ? new AbortController() : null;
+    var timer = setTimeout(function () { if (controller) { controller.abort(); } }, TIMEOUT_MS);
+    fetch(endpoint, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ sender: state.sender, message: message }),
+      signal: controller ? controller.signal : undefined
+    }).then(function (response) {
+      if (!response.ok) { throw new Error("HTTP " + response.status); }
+      return response.json();
+    }).then(function (replies) {
+      if (!Array.isArray(replies)) { throw new Error("bad reply"); }
+      markDelivered(index);
+      failed = null;
+      if (!replies.length) {
+        add({ from: "bot", text: "（没有收到答复，请换个说法再问一次。）" });
+      }
+      replies.forEach(function (r) {
+        if (r && (r.text || r.image || (r.buttons && r.buttons.length))) {
+          add({ from: "bot", text: r.text || "", buttons: r.buttons || [], image: r.image || null });
+        }
+      });
+    }).catch(function (err) {
+      failed = { index: index, text: message };
+      markFailed(index);
+      var why = String(err && err.message || "");
+      if (err && err.name === "AbortError") {
+        showError("助手响应超时，消息可能没有送达。");
+      } else if (/^HTTP 5/.test(why)) {
+        showError("服务暂时不可用，请稍后重试。");
+      } else if (/^HTTP/.test(why)) {
+        showError("消息没有被接受（" + why.replace("HTTP ", "错误 ") + "）。");
+      } else {
+        showError("网络连接失败，消息没有发出。");
+      }
+    }).then(function () {
+      clearTimeout(timer);
+      setBusy(false);
+    });
+  }
+
+  function markFailed(index) {
+    var m = state.messages[index];
+    if (m && !m.failed) { m.failed = true; save(); renderAll(); }
+  }
+
+  function markDelivered(index) {
+    var m = state.messages[index];
+    if (m && m.failed) { delete m.failed; save(); renderAll(); }
+  }
+
+  // ---- wiring ------------------------------------------------------------------------------------------
+  els.form.addEventListener("submit", function (e) {
+    e.preventDefault();
+    var text = els.input.value;
+    if (!text.trim() || busy) { return; }
+    els.input.value = "";
+    grow();
+    ask(text);
+  });
+
+  els.input.addEventListener("keydown", function (e) {
+    // Enter sends; Shift+Enter is a new line; Enter that confirms an IME candidate (拼音) does not send.
+    if (e.key === "Enter" && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
+      e.preventDefault();
+      els.form.requestSubmit ? els.form.requestSubmit() : els.send.click();
+    }
+  });
+
+  function grow() {
+    els.input.style.height = "auto";
+    els.input.style.height = Math.min(els.input.scrollHeight + 2, 160) + "px";
+  }
+  els.input.addEventListener("input", grow);
+
+  els.suggestions.addEventListener("click", function (e) {
+    var chip = e.target.closest("button.chip");
+    if (chip) { ask(chip.textContent); }
+  });
+
+  els.retry.addEventListener("click", function () {
+    if (failed && !busy) { deliver(failed.text, failed.index); }
+  });
+
+  els.newChat.addEventListener("click", function () {
+    if (busy) { return; }
+    state = { sender: newSender(), messages: [] };
+    failed = null;
+    hideError();
+    save();
+    renderAll();
+    els.input.focus();
+  });
+
+  renderAll();
+  // A message that could not be delivered before the reload can still be retried.
+  (function restoreFailed() {
+    var last = state.messages[state.messages.length - 1];
+    if (last && last.from === "user" && last.failed) {
+      failed = { index: state.messages.length - 1, text: last.send || last.text };
+      showError("上一条消息没有发出。");
+    }
+  })();
+})();
