@@ -106,6 +106,9 @@ def page(browser, request):
     p = context.new_page()
     p.errors = []
     p.on("pageerror", lambda e: p.errors.append(str(e)))
+    # Content-Security-Policy violations are console errors, not exceptions: collect them as errors too
+    p.on("console", lambda m: p.errors.append(m.text) if m.type == "error" and "Content Security Policy" in m.text
+         else None)
     try:
         yield p
     finally:
