@@ -1,6 +1,6 @@
 # NLU: generated vocabulary files, the NLU-only model, its benchmark and its data checks.
 # Included by the main Makefile (PY, STAMP, KB come from there).
-NLU_ENV       := RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 PYTHONWARNINGS=ignore SQLALCHEMY_SILENCE_UBER_WARNING=1 PYTHONPATH=.
+NLU_ENV       := TF_INTRA_OP_PARALLELISM_THREADS=2 TF_INTER_OP_PARALLELISM_THREADS=2 RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 PYTHONWARNINGS=ignore SQLALCHEMY_SILENCE_UBER_WARNING=1 PYTHONPATH=.
 NLU_BUILD     := build/nlu
 NLU_GENERATED := $(NLU_BUILD)/.generated
 NLU_MODEL     := build/models/nlu.tar.gz
@@ -22,7 +22,7 @@ $(NLU_MODEL): $(STAMP) $(NLU_INPUTS)
 	@mkdir -p build/models
 	@start=$$(date +%s%N); \
 	$(NLU_ENV) $(PY) -m rasa train nlu -c config.yml --nlu nlu_data --out build/models --fixed-model-name nlu \
-	  --quiet || exit 1; \
+	  > build/models/nlu.train.log 2>&1 || { tail -30 build/models/nlu.train.log; exit 1; }; \
 	end=$$(date +%s%N); awk "BEGIN{printf \"%.1f\\n\", ($$end-$$start)/1e9}" > build/models/nlu.train_seconds; \
 	echo "NLU model trained in $$(cat build/models/nlu.train_seconds) s"
 

@@ -128,12 +128,54 @@ def check(paths: List[Path], heldout: Path = HELDOUT) -> List[str]:
     return problems
 
 
+def rasa_validate() -> List[str]:
+    """Rasa's own validator on nlu_data/ with the NLU domain (build/nlu/domain.yml): intents in the domain and the
+    data, examples under two intents, synonym and regex checks. Every warning counts as a problem. The story checks
+    are left out: stories and rules belong to the project's domain.yml (see `rasa data validate` there)."""
+    import warnings
+
+    from rasa.shared.importers.importer import TrainingDataImporter
+    from rasa.validator import Validator
+
+    from policy_kb.vocabulary import write_all
+
+    write_all()
+    problems: List[str] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        importer = TrainingDataImporter.load_from_config(
+            str(ROOT / "config.yml"), str(ROOT / "build" / "nlu" / "domain.yml"), [str(TRAIN_DIR)])
+        validator = Validator.from_importer(importer)
+        ok = validator.verify_domain_validity()
+        ok = validator.verify_intents(ignore_warnings=False) and ok
+        ok = validator.verify_example_repetition_in_intents(ignore_warnings=False) and ok
+        importer.get_nlu_data().validate()
+    for w in caught:
+        if issubclass(w.category, UserWarning) and not issubclass(w.category, DeprecationWarning):
+            problems.append(f"rasa: {w.message}")
+    if not ok and not problems:
+        problems.append("rasa validator reported a problem")
+    domain = ROOT / "domain.yml"
+    if domain.exists():
+        import yaml
+
+        from policy_kb.vocabulary import ALL_ENTITY_TYPES, INTENTS
+
+        d = yaml.safe_load(domain.read_text(encoding="utf-8")) or {}
+        intents = {i if isinstance(i, str) else next(iter(i)) for i in d.get("intents") or []}
+        entities = {e if isinstance(e, str) else next(iter(e)) for e in d.get("entities") or []}
+        problems += [f"domain.yml lacks intent {i}" for i in INTENTS if i not in intents]
+        problems += [f"domain.yml lacks entity {e}" for e in ALL_ENTITY_TYPES if e not in entities]
+    return problems
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
     a = sub.add_parser("annotate")
     a.add_argument("files", nargs="+")
     sub.add_parser("check")
+    sub.add_parser("validate")
     args = ap.parse_args(argv)
     if args.cmd == "annotate":
         nlp = _nlp()
@@ -141,6 +183,8 @@ def main(argv=None) -> int:
             print(f, annotate_file(nlp, Path(f)), "examples annotated")
         return 0
     problems = check(training_files())
+    if args.cmd == "validate":
+        problems += rasa_validate()
     for p in problems:
         print(p)
     print(f"{len(problems)} problem(s)")

@@ -102,8 +102,8 @@ class KeywordBaseline:
         out = []
         for m in self.numbers.finditer(text):
             etype = "clause" if m.group(1) else {"岁": "age", "周岁": "age", "年": "years", "天": "days"}.get(
-                m.group(4), "amount")
-            value = m.group(0) if m.group(1) else m.group(3)
+                m.group(3), "amount")
+            value = m.group(0) if m.group(1) else m.group(2)
             out.append((etype, value, m.start(), m.end()))
             for i in range(m.start(), m.end()):
                 taken[i] = True
