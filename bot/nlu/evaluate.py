@@ -155,7 +155,9 @@ def evaluate(model: str, heldout: Path, train_seconds: Optional[float]) -> Dict:
         rows.append({
             "text": text, "intent": intent, "predicted": result["intent"]["name"],
             "confidence": round(float(result["intent"].get("confidence") or 0), 4),
+            # for nlu_fallback, the intent DIET had ranked first (the fallback puts itself on top of the ranking)
             "second": ranking[1]["name"] if len(ranking) > 1 else None,
+            "second_confidence": round(float(ranking[1]["confidence"]), 4) if len(ranking) > 1 else None,
             "gold_entities": gold, "predicted_entities": pred,
             "baseline_intent": b_intent, "baseline_entities": b_ents,
         })
@@ -232,10 +234,12 @@ def markdown(report: Dict) -> str:
         lines.append(f"| {t} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | {m['support']} |")
     lines += ["", "## Confusion pairs (gold → predicted)", ""]
     lines += [f"- {c['gold']} → {c['predicted']}: {c['count']}" for c in report["confusion_pairs"]] or ["- none"]
-    lines += ["", "## Intent errors (most confident first)", "", "| message | gold | predicted | confidence |",
-              "| --- | --- | --- | --- |"]
-    for r in report["intent_errors"][:30]:
-        lines.append(f"| {r['text']} | {r['intent']} | {r['predicted']} | {r['confidence']:.2f} |")
+    lines += ["", "## Intent errors (most confident first)", "",
+              "| message | gold | predicted | confidence | DIET's top intent under the fallback |",
+              "| --- | --- | --- | --- | --- |"]
+    for r in report["intent_errors"][:40]:
+        under = f"{r['second']} ({r['second_confidence']:.2f})" if r["predicted"] == "nlu_fallback" else ""
+        lines.append(f"| {r['text']} | {r['intent']} | {r['predicted']} | {r['confidence']:.2f} | {under} |")
     lines += ["", "## Entity errors", "", "| message | gold | predicted |", "| --- | --- | --- |"]
     for r in report["entity_errors"][:40]:
         lines.append(f"| {r['text']} | {_fmt_ents(r['gold_entities'])} | {_fmt_ents(r['predicted_entities'])} |")

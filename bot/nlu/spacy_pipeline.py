@@ -31,8 +31,13 @@ DEFAULT_DIR = Path(__file__).resolve().parents[2] / "build" / "nlu" / "spacy_zh"
 NUMERIC_LABELS = {"age", "years", "days", "amount", "clause"}
 AS_TYPED_LABELS = {"phone", "id_number"}
 NEGATIONS = ("不是", "并非", "不算", "没有", "没", "不", "非")
+AGE_CONTEXT = re.compile(
+    r"(?:(?:今年|刚满|年满|年龄|年纪)(?:是|为|已经)?\s*|(?i:\bI'm\s+|\bI am\s+|\baged?\s+))"
+    r"(\d{2}|[一二三四五六七八九十]{2,3})(?![\d年天元万千块条])"
+    r"|(\d{2})(?=\s*(?i:years?\s+old))")
 ORDINAL_PREFIXES = ("第", "头", "每", "那", "这", "哪", "下", "上", "前", "后", "某")
-YEAR_ONE_CONTEXT = r"(签|满|干|待|期|了|做|作|务|约)"
+# 一年 is a duration only right after a word like 签/满/干/待/服务 (签一年, 干了一年); 经费一年多少 is "per year"
+YEAR_ONE_CONTEXT = r"(签|满|干|待|期|了|做|服务|工作|约|续)$"
 
 # When a word names values of two entity types, the first type wins unless the second one's context is present:
 # 中级 is a title (中级职称) unless a certificate is mentioned (社工证中级).
@@ -116,19 +121,19 @@ class EntityValues:
             if before.endswith(ORDINAL_PREFIXES):
                 return False
             if re.match(r"^[一1]\s*年", ent.text):
-                return bool(re.search(YEAR_ONE_CONTEXT, doc.text[max(0, ent.start_char - 3):ent.start_char]))
+                return bool(re.search(YEAR_ONE_CONTEXT, before))
         return True
 
     def _bare_ages(self, doc: Doc, spans: List[Span]) -> List[Span]:
-        """今年32 / 刚满40 / 年龄36: a number right after an age word is an age even without 岁."""
+        """今年32 / 刚满40 / 年龄36 / I'm 35 / 35 years old: an age even without 岁."""
         taken = {i for s in spans for i in range(s.start_char, s.end_char)}
         out = []
-        for m in re.finditer(r"(?:今年|刚满|年满|年龄|年纪)(?:是|为|已经)?\s*(\d{2}|[一二三四五六七八九十]{2,3})(?![\d年天元万千块条])",
-                             doc.text):
-            if m.start(1) in taken:
+        for m in re.finditer(AGE_CONTEXT, doc.text):
+            group = 1 if m.group(1) else 2
+            if m.start(group) in taken:
                 continue
-            value = parse_quantity(m.group(1), "age")
-            span = doc.char_span(m.start(1), m.end(1))
+            value = parse_quantity(m.group(group), "age")
+            span = doc.char_span(m.start(group), m.end(group))
             if value and span is not None and 16 <= int(value) <= 80:
                 out.append(Span(doc, span.start, span.end, label="age", kb_id=value))
         return out

@@ -60,3 +60,13 @@ def test_number_values(text, etype, value):
 ])
 def test_implausible_numbers_are_rejected(text, etype):
     assert parse_quantity(text, etype) is None
+
+
+@pytest.mark.parametrize("text, foreign", [
+    ("How much does a PhD get?", True), ("PhD来东川有多少补贴", False), ("博士", False), ("36", False), ("", False),
+])
+def test_foreign_language_detection(text, foreign):
+    from bot.nlu.language import ASK_IN_CHINESE, is_foreign
+
+    assert is_foreign(text) is foreign
+    assert "请用中文提问" in ASK_IN_CHINESE and "博士能拿多少补贴" in ASK_IN_CHINESE

@@ -63,3 +63,12 @@ def test_rule_entities_are_on_rasa_token_boundaries(rules_nlp):
         ends = {s + len(w) for w, s in tokens}
         for e in entities(rules_nlp, text):
             assert e["start"] in starts and e["end"] in ends, (text, e, tokens)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("人才工作经费一年多少钱", []),
+    ("I'm 35 and have a master's degree", [("age", "35"), ("degree", "硕士")]),
+    ("36 years old", [("age", "36")]),
+])
+def test_context_rules(rules_nlp, text, expected):
+    assert [(e["entity"], e["value"]) for e in entities(rules_nlp, text)] == expected
