@@ -48,7 +48,8 @@ shell: $(MODEL) ## chat with the assistant in this terminal
 	source scripts/env.sh && (.venv/bin/rasa run actions --actions actions --port 5055 & echo $$! > var/actions.pid) && \
 	  sleep 8 && .venv/bin/rasa shell --model $(MODEL) --endpoints endpoints.yml; kill $$(cat var/actions.pid)
 
-test: $(MODEL) ## run every test
+test: $(MODEL) ## run every test (installs Debian's chromium for the browser tests first, if missing)
+	scripts/install-browser.sh
 	$(PY) -m pytest
 
 search: $(KB) ## hotline lookup: make search q=退休名师

@@ -1,6 +1,7 @@
 """What every action shares: a safe run (a clear reply instead of silence), the message, its entities, the topic."""
 from __future__ import annotations
 
+import abc
 import logging
 from typing import Any
 
@@ -34,8 +35,9 @@ class SafeAction(Action):
     While a form waits for an answer, a message that reads as one goes to that form, whatever action the rules
     picked for its intent."""
 
-    def name(self) -> str:  # pragma: no cover - each subclass names itself
-        raise NotImplementedError
+    @abc.abstractmethod
+    def name(self) -> str:
+        """The action's name in domain.yml."""
 
     def _form_action(self, tracker: Tracker):
         form = open_form(tracker)
@@ -56,8 +58,9 @@ class SafeAction(Action):
             dispatcher.utter_message(text=ERROR_REPLY)
             return []
 
+    @abc.abstractmethod
     def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
-        raise NotImplementedError
+        """Utter the reply and return the events."""
 
 
 def text_of(tracker: Tracker) -> str:

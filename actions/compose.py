@@ -97,7 +97,9 @@ def conditions_reply(items: list[dict], about_age: bool = False) -> str:
         if "conditions" not in item:
             lines.append(f"{cite(item)} {item['name']}：原文未列出申请条件，对象为{item['target']['text']}。")
             continue
-        line = f"{cite(item)} {item['name']}的条件：{conditions_text(item['conditions'])}。"
+        money = amount_text(item)
+        line = (f"{cite(item)} {item['name']}" + (f"（{money}）" if money else "")
+                + f"的条件：{conditions_text(item['conditions'])}。")
         if about_age and not _has_field(item["conditions"], "age"):
             line += "原文未写明年龄限制。"
         lines.append(line)

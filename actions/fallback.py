@@ -32,6 +32,14 @@ def suggest(dispatcher, tracker) -> list:
     if is_mostly_latin(text):
         dispatcher.utter_message(text=f"请用中文提问。{EXAMPLE}")
         return []
+    from policy_kb.topics import facts_from_message, items_about, strongest
+
+    from .base import entities_of
+    from .compose import amount_reply
+    items = strongest(items_about(facts_from_message(text, entities_of(tracker)), kinds=("benefit",)))
+    if items:  # the words name the group an item is for: answer it, and say what was understood
+        dispatcher.utter_message(text="您是想问以下待遇吗？\n" + amount_reply(items))
+        return []
     hits = kb().search(text, limit=3)
     if not hits:
         dispatcher.utter_message(text=f"抱歉，没有在政策中找到相关内容。{scope_text()}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from rasa_sdk import Tracker
 
 from policy_kb.refs import parse_clause_ref
-from policy_kb.topics import facts_from_entities, items_about, strongest
+from policy_kb.topics import facts_from_message, items_about, strongest
 
 from .base import entities_of, facts_from_json, text_of, topic_of
 from .kb import kb, policy
@@ -47,7 +47,7 @@ def resolve(tracker: Tracker, kinds=("benefit", "service"), context_first: bool 
             facts: dict | None = None, search: bool = True) -> tuple[list[dict], dict]:
     """(items, facts) for the message. `context_first`: a bare follow-up question (有年龄限制吗, 怎么发)
     is about the previous topic before it is a search. `search`: fall back to a full-text search."""
-    facts = facts if facts is not None else facts_from_entities(entities_of(tracker))
+    facts = facts if facts is not None else facts_from_message(text_of(tracker), entities_of(tracker))
     if facts:
         items = [i for i in strongest(items_about(facts, kinds))]
         if items:

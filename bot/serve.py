@@ -46,8 +46,7 @@ def environment(workdir: Path, action_port: int, extra: dict | None = None) -> d
     env = dict(os.environ)
     env.update({
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
-        "TRACKER_DIALECT": "sqlite", "TRACKER_DB": str(workdir / "tracker.db"),
-        "TRACKER_HOST": "", "TRACKER_PORT": "", "TRACKER_USER": "", "TRACKER_PASSWORD": "",
+        "TRACKER_DB": str(workdir / "tracker.db"),
         "POLICY_KB_DB": str(ROOT / "build" / "kb.sqlite"), "PREFILL_DIR": str(workdir / "prefill"),
         "RASA_TELEMETRY_ENABLED": "false", "SQLALCHEMY_SILENCE_UBER_WARNING": "1", "TF_CPP_MIN_LOG_LEVEL": "2",
         "PYTHONUNBUFFERED": "1",

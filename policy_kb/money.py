@@ -56,5 +56,5 @@ def describe_amount(amount: dict | None, beneficiary: str = "person") -> str:
     if value is None:
         return ""
     ceiling = "最高" if amount.get("ceiling") else ""
-    floor = "最低" if amount.get("floor") and not ceiling else ""
+    floor = ("至少" if basis == "budget" else "最低") if amount.get("floor") and not ceiling else ""
     return f"{prefix}{ceiling}{floor}{yuan(value)}"

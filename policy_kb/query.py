@@ -194,7 +194,8 @@ class KB:
         hits = []
         for n, h in ranked:
             clause = self.clause(n)
-            items = [i for i in clause.items if i.id in h["items"]] or self._items_in_quotes(clause, h["quotes"])
+            by_id = {i.id: i for i in clause.items}
+            items = [by_id[i] for i in h["items"] if i in by_id] or self._items_in_quotes(clause, h["quotes"])
             hits.append(Hit(clause, h["quotes"], items, h["score"]))
         return hits
 

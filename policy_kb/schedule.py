@@ -44,7 +44,9 @@ def schedule(amount: dict | None, payment: dict | None, count: int | None = None
         value = hi if hi is not None else lo
         return Schedule(f"一次性发放{ceiling}{yuan(value)}", total=value)
     if basis == "budget":
-        return Schedule(f"{'每年' if amount.get('period') == 'per_year' else ''}安排经费{ceiling}{yuan(hi)}")
+        value = hi if hi is not None else lo
+        qualifier = ceiling or ("至少" if amount.get("floor") else "")
+        return Schedule(f"{'每年' if amount.get('period') == 'per_year' else ''}安排经费{qualifier}{yuan(value)}")
     if hi:
         return Schedule(f"{prefix}{ceiling}{yuan(hi)}", total=hi)
     return None

@@ -55,6 +55,15 @@ def facts_from_entities(entities: list[dict]) -> dict:
     return facts
 
 
+def facts_from_message(text: str, entities: list[dict]) -> dict:
+    """facts_from_entities, plus what only the whole sentence says: “硕士…双证” is the 硕士双证 study result."""
+    facts = facts_from_entities(entities)
+    if "双证" in text and facts.get("degree") in ("博士", "硕士") and "study_result" not in facts:
+        facts["study_result"] = f"{facts.pop('degree')}双证"
+        facts.pop("full_time", None)  # 在职 study: whether it was full-time is beside the point here
+    return facts
+
+
 def _vocabulary_patterns():
     policy = load_policy()
     pairs = []

@@ -18,6 +18,6 @@ for _ in $(seq 1 120); do
   sleep 0.5
 done
 
-echo "Assistant: REST http://localhost:$RASA_PORT/webhooks/rest/webhook"
+echo "Assistant: chat page http://localhost:$RASA_PORT/webhooks/webchat/  ·  REST http://localhost:$RASA_PORT/webhooks/rest/webhook"
 .venv/bin/rasa run --model models/assistant.tar.gz --port "$RASA_PORT" --cors "*" \
-  --credentials credentials.yml --endpoints endpoints.yml
+  --credentials credentials.yml --endpoints "$ENDPOINTS"

@@ -1,5 +1,8 @@
-"""Shared fixtures: the policy as read from YAML, and a knowledge base built fresh for this test session."""
+"""Shared fixtures: the policy as read from YAML, a knowledge base built fresh for this test session, and the
+running assistant (both servers on loopback with the trained model), started once for all tests that need it."""
 import pytest
+
+from bot.serve import running_assistant
 
 from policy_kb.build import build
 from policy_kb.load import load_policy
@@ -19,3 +22,10 @@ def kb_path(tmp_path_factory):
 @pytest.fixture(scope="session")
 def kb(kb_path):
     return KB(kb_path)
+
+
+@pytest.fixture(scope="session")
+def assistant(tmp_path_factory):
+    """The REST webhook URL of the Rasa server (with the action server), as `make run` starts them."""
+    with running_assistant(tmp_path_factory.mktemp("servers")) as url:
+        yield url

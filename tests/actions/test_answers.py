@@ -156,3 +156,29 @@ def test_empty_message_gets_an_answer(chat):
 def test_handoff_contact_is_configurable(chat, monkeypatch):
     monkeypatch.setenv("HUMAN_HANDOFF_CONTACT", "人才服务窗口（工作日9:00-17:00）")
     assert "人才服务窗口" in chat.say(HumanHandoff(), "转人工", "human_handoff")
+
+
+def test_master_double_certificate_read_from_the_sentence(chat):
+    reply = chat.say(AnswerAmount(), "在职读了硕士拿到双证补多少", "ask_amount",
+                     entities=[{"entity": "full_time", "value": "非全日制"}, {"entity": "degree", "value": "硕士"}])
+    assert reply.startswith("第（六）条") and "2万元" in reply
+
+
+def test_conditions_answer_names_the_amount_too(chat):
+    reply = chat.say(AnswerConditions(), "退休教师返聘有补贴吗", "ask_conditions")
+    assert "第（九）条" in reply and "最高20万元" in reply and "63周岁" in reply
+
+
+def test_unsure_parse_that_names_a_group_answers_for_it(chat):
+    reply = chat.say(Fallback(), "企业取得国家专利有奖励吗", "nlu_fallback")
+    assert "您是想问" in reply and "第（十二）条" in reply and "50万元" in reply and "经认定后" in reply
+
+
+def test_measure_named_gets_its_own_item_first(chat):
+    reply = chat.say(Measure(), "东川头雁人才是什么", "ask_measure")
+    assert reply.startswith("第（十三）条") and "头雁" in reply.splitlines()[0]
+
+
+def test_budget_with_a_floor(chat):
+    reply = chat.say(AdminTarget(), "人才工作经费每年多少", "ask_admin_target", entities=[])
+    assert "第（十四）条" in reply and "至少500万元" in reply

@@ -1,15 +1,9 @@
-"""End-to-end: the real Rasa server and action server on loopback, with the trained model (make model)."""
+"""End-to-end: the real Rasa server and action server on loopback (the `assistant` fixture, tests/conftest.py)."""
 import uuid
 
 import pytest
 
-from bot.serve import post, running_assistant
-
-
-@pytest.fixture(scope="session")
-def assistant(tmp_path_factory):
-    with running_assistant(tmp_path_factory.mktemp("servers")) as url:
-        yield url
+from bot.serve import post
 
 
 class Chat:

@@ -58,8 +58,10 @@ def test_self_check_dialogue_with_correction(chat):
     assert "超过“35周岁及以下”1岁" in reply
 
 
-@pytest.mark.parametrize("odd", ["", "   ", "😀😀", "'); drop table items; --", "NEAR(博士 补贴)", "博" * 3000,
-                                 "How much does a PhD get?"])
+ODD = ["", "   ", "😀😀", "'); drop table items; --", "NEAR(博士 补贴)", "博" * 3000, "How much does a PhD get?"]
+
+
+@pytest.mark.parametrize("odd", ODD, ids=[f"odd{i}" for i in range(len(ODD))])
 def test_odd_input_gets_a_clear_answer(chat, odd):
     reply = chat.ask(odd)
     assert reply.strip()
