@@ -17,6 +17,7 @@ from .base import SafeAction, entities_of, facts_from_json, intent_of, jsonable_
 from .compose import extra_discretion, schedule_text
 from .kb import policy
 
+NUMBER_UNITS = {"age": "岁", "contract_years": "年", "days_per_year": "天"}
 START = "好的，我们来做个自查。请告诉我您的情况，可以一次说几项，例如：我34岁，全日制硕士研究生，拟到事业单位工作。"
 
 
@@ -73,6 +74,11 @@ class SelfCheck(SafeAction):
         new.pop("_social_worker", None)
         requested = tracker.get_slot("requested_field")
         text = text_of(tracker)
+        if requested:
+            # A bare number answers the question asked: "36" after "服务期几年" is not an age.
+            for field, unit in NUMBER_UNITS.items():
+                if field != requested and field in new and unit not in text:
+                    new.pop(field)
         if requested and requested not in new:
             value = parse_answer(requested, text)
             if value is not None:

@@ -51,3 +51,10 @@ def test_unreadable_answer_is_asked_again_with_choices(chat):
     chat.say(SelfCheck(), "我38岁，全日制博士", "self_check")
     reply = chat.say(SelfCheck(), "嗯嗯哈哈", "inform", entities=[])
     assert "没能读懂" in reply
+
+
+def test_a_bare_number_answers_the_question_asked(chat):
+    chat.say(SelfCheck(), "我38岁，全日制博士，全职", "self_check")
+    chat.slots["requested_field"] = "contract_years"
+    chat.say(SelfCheck(), "6", "inform", entities=[{"entity": "age", "value": "6"}])
+    assert chat.slots["profile"]["age"] == 38 and chat.slots["profile"]["contract_years"] == 6
