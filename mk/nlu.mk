@@ -36,4 +36,4 @@ nlu-validate: $(NLU_GENERATED) ## check nlu_data: Rasa validator, token alignmen
 	$(NLU_ENV) $(PY) -m bot.nlu.datatools validate
 
 nlu-calibrate: $(NLU_GENERATED) ## cross-validate to calibrate the FallbackClassifier thresholds → benchmarks/nlu_fallback_calibration.md
-	$(NLU_ENV) $(PY) -m bot.nlu.calibrate --folds 3 --out benchmarks/nlu_fallback_calibration.md --write-config
+	$(NLU_ENV) $(PY) -m bot.nlu.calibrate --folds 5 --out benchmarks/nlu_fallback_calibration.md --write-config
