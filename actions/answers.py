@@ -23,6 +23,16 @@ def _resume(tracker) -> str:
     return "\n我们继续自查：" + policy().profile[field]["question"]
 
 
+def _list_items(dispatcher, tracker, intent: str, items: list[dict]) -> list:
+    """One line per item, then their units; the clause buttons when there is nothing to list."""
+    if not items:
+        return suggest(dispatcher, tracker)
+    lines = [compose.item_line(i) for i in items]
+    lines.append(compose.units_line(sorted({compose.clause_number(i) for i in items})))
+    dispatcher.utter_message(text="\n".join(lines) + _resume(tracker))
+    return [set_topic(intent, items, {}, compose.clause_number(items[0]))]
+
+
 class AnswerAmount(SafeAction):
     def name(self):
         return "action_answer_amount"
@@ -124,14 +134,7 @@ class Measure(SafeAction):
     def answer(self, dispatcher, tracker, domain):
         words = [e["value"] for e in entities_of(tracker) if e.get("entity") in ("measure", "talent_group")]
         query = " ".join(words) + " " + text_of(tracker)
-        items = search_items(query, kinds=("service", "benefit"))
-        if not items:
-            return suggest(dispatcher, tracker)
-        items = items[:2]
-        lines = [compose.item_line(i) for i in items]
-        lines.append(compose.units_line(sorted({compose.clause_number(i) for i in items})))
-        dispatcher.utter_message(text="\n".join(lines) + _resume(tracker))
-        return [set_topic("ask_measure", items, {}, compose.clause_number(items[0]))]
+        return _list_items(dispatcher, tracker, "ask_measure", search_items(query, kinds=("service", "benefit"))[:2])
 
 
 class AdminTarget(SafeAction):
@@ -140,13 +143,7 @@ class AdminTarget(SafeAction):
 
     def answer(self, dispatcher, tracker, domain):
         items, _ = resolve(tracker, kinds=("target",))
-        if not items:
-            return suggest(dispatcher, tracker)
-        items = items[:3]
-        lines = [compose.item_line(i) for i in items]
-        lines.append(compose.units_line(sorted({compose.clause_number(i) for i in items})))
-        dispatcher.utter_message(text="\n".join(lines) + _resume(tracker))
-        return [set_topic("ask_admin_target", items, {}, compose.clause_number(items[0]))]
+        return _list_items(dispatcher, tracker, "ask_admin_target", items[:3])
 
 
 class Procedure(SafeAction):

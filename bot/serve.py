@@ -56,37 +56,34 @@ def environment(workdir: Path, action_port: int, extra: dict | None = None) -> d
 
 
 @contextlib.contextmanager
-def action_server(workdir: Path, port: int, env: dict, log):
-    proc = subprocess.Popen([str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(port)],
-                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+def server(args: list[str], env: dict, log, ready, what: str, timeout: float):
+    """A server subprocess, waited for until `ready()` holds, stopped (terminate, then kill) on exit."""
+    proc = subprocess.Popen([str(BIN / "rasa"), *args], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
-        _wait(lambda: urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2).status == 200,
-              proc, "action server", 120)
+        _wait(ready, proc, what, timeout)
         yield proc
-    finally:
-        proc.terminate()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            proc.wait(20)
-        if proc.poll() is None:
-            proc.kill()
-
-
-@contextlib.contextmanager
-def rasa_server(workdir: Path, port: int, env: dict, log):
-    proc = subprocess.Popen([str(BIN / "rasa"), "run", "--model", str(MODEL), "--port", str(port),
-                             "--interface", "127.0.0.1", "--credentials", "credentials.yml",
-                             "--endpoints", "endpoints.yml"],
-                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/webhooks/rest/webhook"
-    try:
-        _wait(lambda: post(url, {"sender": "warm-up", "message": "你好"}, timeout=30), proc, "Rasa server", 300)
-        yield url
     finally:
         proc.terminate()
         with contextlib.suppress(subprocess.TimeoutExpired):
             proc.wait(30)
         if proc.poll() is None:
             proc.kill()
+
+
+def action_server(port: int, env: dict, log):
+    health = f"http://127.0.0.1:{port}/health"
+    return server(["run", "actions", "--actions", "actions", "--port", str(port)], env, log,
+                  lambda: urllib.request.urlopen(health, timeout=2).status == 200, "action server", 120)
+
+
+@contextlib.contextmanager
+def rasa_server(port: int, env: dict, log):
+    url = f"http://127.0.0.1:{port}/webhooks/rest/webhook"
+    args = ["run", "--model", str(MODEL), "--port", str(port), "--interface", "127.0.0.1",
+            "--credentials", "credentials.yml", "--endpoints", "endpoints.yml"]
+    with server(args, env, log, lambda: post(url, {"sender": "warm-up", "message": "你好"}, timeout=30),
+                "Rasa server", 300):
+        yield url
 
 
 @contextlib.contextmanager
@@ -102,5 +99,5 @@ def running_assistant(workdir: Path | None = None, with_actions: bool = True, ex
         env = environment(workdir, action_port, extra_env)
         log = stack.enter_context(open(workdir / "servers.log", "ab"))
         if with_actions:
-            stack.enter_context(action_server(workdir, action_port, env, log))
-        yield stack.enter_context(rasa_server(workdir, rasa_port, env, log))
+            stack.enter_context(action_server(action_port, env, log))
+        yield stack.enter_context(rasa_server(rasa_port, env, log))
