@@ -42,12 +42,13 @@ def _wait(check, proc, what: str, timeout: float) -> None:
     raise TimeoutError(f"{what} did not become ready in {timeout:.0f} s")
 
 
-def environment(workdir: Path, action_port: int, extra: dict | None = None) -> dict:
+def environment(workdir: Path, action_port: int, rasa_port: int, extra: dict | None = None) -> dict:
     env = dict(os.environ)
     env.update({
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
         "TRACKER_DB": str(workdir / "tracker.db"),
         "POLICY_KB_DB": str(ROOT / "build" / "kb.sqlite"), "PREFILL_DIR": str(workdir / "prefill"),
+        "PUBLIC_BASE_URL": f"http://127.0.0.1:{rasa_port}",
         "RASA_TELEMETRY_ENABLED": "false", "SQLALCHEMY_SILENCE_UBER_WARNING": "1", "TF_CPP_MIN_LOG_LEVEL": "2",
         "PYTHONUNBUFFERED": "1",
     })
@@ -96,7 +97,7 @@ def running_assistant(workdir: Path | None = None, with_actions: bool = True, ex
             workdir = Path(stack.enter_context(tempfile.TemporaryDirectory()))
         workdir = Path(workdir)
         action_port, rasa_port = free_port(), free_port()
-        env = environment(workdir, action_port, extra_env)
+        env = environment(workdir, action_port, rasa_port, extra_env)
         log = stack.enter_context(open(workdir / "servers.log", "ab"))
         if with_actions:
             stack.enter_context(action_server(action_port, env, log))

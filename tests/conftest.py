@@ -25,7 +25,13 @@ def kb(kb_path):
 
 
 @pytest.fixture(scope="session")
-def assistant(tmp_path_factory):
+def assistant_dir(tmp_path_factory):
+    """Where the session's servers keep their logs (servers.log), tracker store and prefilled applications."""
+    return tmp_path_factory.mktemp("servers")
+
+
+@pytest.fixture(scope="session")
+def assistant(assistant_dir):
     """The REST webhook URL of the Rasa server (with the action server), as `make run` starts them."""
-    with running_assistant(tmp_path_factory.mktemp("servers")) as url:
+    with running_assistant(assistant_dir) as url:
         yield url
