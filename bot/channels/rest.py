@@ -17,7 +17,10 @@ from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 
+from bot import speedups
+
 logger = logging.getLogger(__name__)
+speedups.install()  # the Rasa server loads this channel: validate action responses without re-checking the schema
 BUSY_REPLY = "系统繁忙，请稍后再试。"
 MAX_MESSAGE_CHARS = 5000
 MAX_SENDER_CHARS = 128
