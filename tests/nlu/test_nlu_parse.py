@@ -57,13 +57,27 @@ CASES = [
 ]
 
 
+def classifier_intent(result):
+    """DIET's top intent; under nlu_fallback (calibrated threshold) it is the next one in the ranking. The actions
+    treat a fallback as a bare answer when a form is open, so the classification is what these cases pin down."""
+    for ranked in result.get("intent_ranking") or [result["intent"]]:
+        if ranked["name"] != "nlu_fallback":
+            return ranked["name"]
+    return "nlu_fallback"
+
+
 @pytest.mark.parametrize("text, intent, entities", CASES)
 def test_parse(parse, text, intent, entities):
     result = parse(text)
     if intent is not None:
-        assert result["intent"]["name"] == intent, result["intent"]
+        assert classifier_intent(result) == intent, result["intent_ranking"][:3]
     if entities is not None:
         assert {(e["entity"], e["value"]) for e in result["entities"]} == entities, result["entities"]
+
+
+def test_typical_messages_are_not_sent_to_the_fallback(parse):
+    fallbacks = [text for text, intent, _e in CASES if intent and parse(text)["intent"]["name"] == "nlu_fallback"]
+    assert len(fallbacks) <= 3, fallbacks
 
 
 def test_entities_carry_offsets_into_the_normalized_text(parse):
