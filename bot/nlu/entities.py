@@ -6,8 +6,9 @@ copied into the trained model at training time (so a model archive is self-conta
 Merging, for every message:
 - every rule entity is kept, with its KB value (canonical vocabulary key, unit name, or integer string);
 - a statistical entity (DIET, after EntitySynonymMapper) is kept only where no rule entity overlaps it, its
-  confidence is at least `min_confidence`, and its value can be made exact: a canonical KB value for vocabulary
-  types and units, an integer in range for numbers (三十五岁 → "35"), the digits for phone / ID numbers.
+  confidence is at least `min_confidence`, and its value is exact: a canonical KB value of a vocabulary type or a
+  unit name. Numbers, clause references, phone and ID numbers come from the rules only (a statistical guess such as
+  张三 → clause 3 is never exact).
 So every entity that leaves the NLU is a value the knowledge base can answer.
 """
 from __future__ import annotations
@@ -28,7 +29,6 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from . import segment
-from .numbers import parse_quantity
 
 logger = logging.getLogger(__name__)
 
@@ -112,10 +112,10 @@ class KBEntityExtractor(GraphComponent, EntityExtractorMixin):
     def _exact_value(self, ent: Dict[str, Any], text: str) -> Optional[str]:
         etype = ent.get("entity")
         surface = text[ent["start"]:ent["end"]]
-        if etype in NUMERIC:
-            return parse_quantity(surface, etype)
-        if etype in AS_TYPED:
-            return surface if AS_TYPED[etype].fullmatch(surface) else None
+        if etype in NUMERIC or etype in AS_TYPED:
+            # numbers, clause references, phone and ID numbers are the rules' alone: a statistical guess there
+            # (张三 → clause 3) is never exact
+            return None
         value = str(ent.get("value", ""))
         if etype in self._canonical:
             return value if value in self._canonical[etype] else None

@@ -53,6 +53,7 @@ CASES = [
     ("社工证中级奖多少", "ask_amount", {("certificate", "社会工作师"), ("cert_level", "中级")}),
     ("第9条是谁负责的", "ask_unit", {("clause", "9")}),
     ("柔性引才每年要在东川待多少天", "ask_conditions", {("talent_group", "柔性人才")}),
+    ("我叫张三，手机13800138000", "inform", {("phone", "13800138000")}),   # 张三 is no clause reference
     ("签了五年合同的硕士能拿十万吗", None, {("years", "5"), ("degree", "硕士"), ("amount", "100000")}),
 ]
 
