@@ -56,7 +56,7 @@ def extra_discretion(item: dict, already: str) -> list[str]:
 
 
 def item_line(item: dict, with_schedule: bool = True) -> str:
-    """'第（二）条 全日制博士研究生生活补贴：每人25万元（经考核合格每年按20%逐年发放，即每年5万元，共5年）'"""
+    """'<第（N）条> <item name>：<amount>（<schedule>），须“<discretion>”', every part from the item."""
     head = f"{cite(item)} {item['name']}"
     money = amount_text(item)
     if not money:

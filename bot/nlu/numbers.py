@@ -16,7 +16,7 @@ LIMITS = {"age": (1, 120), "years": (1, 60), "days": (1, 366), "amount": (1, 10_
 
 
 def to_number(numeral: str) -> Optional[float]:
-    """'三十五' → 35, '10万' → 100000, '0.5万' → 5000, '一万五' → 15000; None when it is not a number."""
+    """'三十五' → 35, '十万' → 100000, '一万五' → 15000 (and Arabic digits with 万); None when it is not a number."""
     import cn2an
 
     numeral = numeral.strip()
