@@ -5,6 +5,7 @@ is the item's own condition tree, so a new item is found without touching this m
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 
@@ -64,7 +65,9 @@ def facts_from_message(text: str, entities: list[dict]) -> dict:
     return facts
 
 
-def _vocabulary_patterns():
+@functools.lru_cache(maxsize=1)
+def _vocabulary_patterns() -> list[tuple[re.Pattern, str, str]]:
+    """(compiled word, entity type, canonical value) for every vocabulary word, longest first; built once."""
     policy = load_policy()
     pairs = []
     for kind, values in policy.vocabulary.items():
@@ -72,15 +75,15 @@ def _vocabulary_patterns():
             for word in [canonical, *(synonyms or [])]:
                 pairs.append((str(word), kind, str(canonical)))
     pairs.sort(key=lambda p: -len(p[0]))
-    return pairs
+    return [(re.compile(re.escape(word)), kind, canonical) for word, kind, canonical in pairs]
 
 
 def entities_in(text: str) -> list[dict]:
     """Vocabulary words in `text`, longest first and not overlapping, as entity dicts (a rule-based fallback)."""
     taken = [False] * len(text)
     out = []
-    for word, kind, canonical in _vocabulary_patterns():
-        for m in re.finditer(re.escape(word), text):
+    for pattern, kind, canonical in _vocabulary_patterns():
+        for m in pattern.finditer(text):
             if not any(taken[m.start():m.end()]):
                 taken[m.start():m.end()] = [True] * (m.end() - m.start())
                 out.append({"entity": kind, "value": canonical, "start": m.start(), "end": m.end()})
