@@ -45,6 +45,21 @@ class Policy:
                 return item
         raise KeyError(item_id)
 
+    def vocabulary_forms(self) -> list[tuple[str, str, list[str]]]:
+        """(entity type, canonical value, its written forms) for every vocabulary.yml entry, in file order; the
+        forms are the canonical value first, then its synonyms, without repeats. Every reader of the vocabulary
+        (search synonyms, the NLU exports, the rule-based entity backstop) starts here."""
+        out = []
+        for kind, values in self.vocabulary.items():
+            for canonical, synonyms in (values or {}).items():
+                forms = list(dict.fromkeys([str(canonical)] + [str(s) for s in synonyms or []]))
+                out.append((str(kind), str(canonical), forms))
+        return out
+
+    def unit_forms(self) -> list[tuple[str, list[str]]]:
+        """(unit name, its written forms: the name first, then its aliases) for every unit of units.yml."""
+        return [(u["name"], list(dict.fromkeys([u["name"]] + list(u.get("aliases") or [])))) for u in self.units]
+
     def clause_of(self, item_id: str) -> dict:
         for c in self.clauses:
             if any(i["id"] == item_id for i in c["items"]):

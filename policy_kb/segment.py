@@ -20,13 +20,8 @@ _WORD = re.compile(r"[\w\u4e00-\u9fff]+")
 def synonym_groups(policy=None) -> list[list[str]]:
     """Each group: a canonical value followed by the words that mean it."""
     policy = policy or load_policy()
-    groups = []
-    for values in policy.vocabulary.values():
-        for canonical, synonyms in values.items():
-            groups.append([str(canonical)] + [str(s) for s in synonyms or []])
-    for unit in policy.units:
-        groups.append([unit["name"]] + list(unit.get("aliases") or []))
-    return groups
+    return [forms for _kind, _canonical, forms in policy.vocabulary_forms()] + \
+        [forms for _name, forms in policy.unit_forms()]
 
 
 def kb_words(policy=None) -> list[str]:

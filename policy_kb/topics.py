@@ -68,12 +68,7 @@ def facts_from_message(text: str, entities: list[dict]) -> dict:
 @functools.lru_cache(maxsize=1)
 def _vocabulary_patterns() -> list[tuple[re.Pattern, str, str]]:
     """(compiled word, entity type, canonical value) for every vocabulary word, longest first; built once."""
-    policy = load_policy()
-    pairs = []
-    for kind, values in policy.vocabulary.items():
-        for canonical, synonyms in values.items():
-            for word in [canonical, *(synonyms or [])]:
-                pairs.append((str(word), kind, str(canonical)))
+    pairs = [(word, kind, canonical) for kind, canonical, forms in load_policy().vocabulary_forms() for word in forms]
     pairs.sort(key=lambda p: -len(p[0]))
     return [(re.compile(re.escape(word)), kind, canonical) for word, kind, canonical in pairs]
 

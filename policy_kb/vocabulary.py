@@ -76,28 +76,14 @@ NUMERIC_REGEXES: Dict[str, List[str]] = {
 
 
 # ---------------------------------------------------------------------------------------------------------------
-def _vocabulary() -> Dict[str, Dict[str, List[str]]]:
-    return load_policy().vocabulary
-
-
-def _units() -> List[dict]:
-    return load_policy().units
-
-
 def entity_terms() -> "OrderedDict[str, OrderedDict[str, List[str]]]":
     """entity type → canonical value → the surface forms (the canonical value first, then its synonyms)."""
-    vocab = _vocabulary()
-    out: "OrderedDict[str, OrderedDict[str, List[str]]]" = OrderedDict()
-    for etype in VOCAB_TYPES:
-        values = vocab.get(etype) or {}
-        out[etype] = OrderedDict()
-        for canonical, synonyms in values.items():
-            forms = [str(canonical)] + [str(s) for s in (synonyms or [])]
-            out[etype][str(canonical)] = list(OrderedDict.fromkeys(forms))
-    out["unit"] = OrderedDict()
-    for unit in _units():
-        forms = [unit["name"]] + list(unit.get("aliases") or [])
-        out["unit"][unit["name"]] = list(OrderedDict.fromkeys(forms))
+    policy = load_policy()
+    out: "OrderedDict[str, OrderedDict[str, List[str]]]" = OrderedDict((etype, OrderedDict()) for etype in VOCAB_TYPES)
+    for etype, canonical, forms in policy.vocabulary_forms():
+        if etype in out:
+            out[etype][canonical] = forms
+    out["unit"] = OrderedDict(policy.unit_forms())
     return out
 
 
