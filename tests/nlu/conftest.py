@@ -1,7 +1,8 @@
-"""Fixtures for the NLU tests: the repository on sys.path, the rule pipeline, and one trained NLU model per session.
+"""Fixtures for the NLU tests: the repository on sys.path, the rule pipeline, and the trained model once per session.
 
-The model is built by `make nlu-model` (build/models/nlu.tar.gz; make retrains only when config.yml, nlu_data/,
-bot/nlu/ or the KB vocabulary changed) and loaded once with rasa's Agent.
+The model is the assistant's own, `make model` (models/assistant.tar.gz; make retrains only when config.yml,
+nlu_data/, bot/ or the KB vocabulary changed), loaded once with rasa's Agent: the tests check the NLU the
+assistant really runs. (`make nlu-eval` trains an NLU-only model on nlu_data/ for the held-out benchmark.)
 """
 import asyncio
 import os
@@ -17,7 +18,7 @@ if str(ROOT) not in sys.path:
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-MODEL = ROOT / "build" / "models" / "nlu.tar.gz"
+MODEL = ROOT / "models" / "assistant.tar.gz"
 
 
 @pytest.fixture(scope="session")
@@ -31,7 +32,7 @@ def rules_nlp():
 
 @pytest.fixture(scope="session")
 def nlu_agent():
-    subprocess.run(["make", "--no-print-directory", "nlu-model"], cwd=ROOT, check=True)
+    subprocess.run(["make", "--no-print-directory", "model"], cwd=ROOT, check=True)
     from rasa.core.agent import Agent
 
     return Agent.load(str(MODEL))

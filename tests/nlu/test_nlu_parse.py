@@ -1,4 +1,4 @@
-"""Parses of typical and hard messages by the trained NLU model (make nlu-model, loaded once per session)."""
+"""Parses of typical and hard messages by the trained model (make model, loaded once per session)."""
 import pytest
 
 pytestmark = pytest.mark.model
