@@ -44,9 +44,8 @@ model: $(MODEL) ## train the Rasa model (only when its inputs changed)
 run: $(MODEL) ## start the assistant: action server + Rasa server (REST on :5005)
 	scripts/run.sh
 
-shell: $(MODEL) ## chat with the assistant in this terminal
-	source scripts/env.sh && (.venv/bin/rasa run actions --actions actions --port 5055 & echo $$! > var/actions.pid) && \
-	  sleep 8 && .venv/bin/rasa shell --model $(MODEL) --endpoints endpoints.yml; kill $$(cat var/actions.pid)
+shell: $(MODEL) ## chat with the assistant in this terminal (action server started and stopped with it)
+	scripts/run.sh shell
 
 test: $(MODEL) ## run every test (installs Debian's chromium for the browser tests first, if missing)
 	scripts/install-browser.sh

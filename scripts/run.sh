@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Start the action server and the Rasa server (REST, socket.io and the other channels in credentials.yml).
-# Used by `make run`; stops both on Ctrl-C. Ports: RASA_PORT (5005), ACTION_PORT (5055).
+# Used by `make run`; `scripts/run.sh shell` (make shell) chats in this terminal instead of serving.
+# Stops both on Ctrl-C. Ports: RASA_PORT (5005), ACTION_PORT (5055).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -18,6 +19,10 @@ for _ in $(seq 1 120); do
   sleep 0.5
 done
 
-echo "Assistant: chat page http://localhost:$RASA_PORT/webhooks/webchat/  ·  REST http://localhost:$RASA_PORT/webhooks/rest/webhook"
-.venv/bin/rasa run --model models/assistant.tar.gz --port "$RASA_PORT" --cors "*" \
-  --credentials credentials.yml --endpoints "$ENDPOINTS"
+if [ "${1:-run}" = shell ]; then
+  .venv/bin/rasa shell --model models/assistant.tar.gz --port "$RASA_PORT" --endpoints "$ENDPOINTS"
+else
+  echo "Assistant: chat page http://localhost:$RASA_PORT/webhooks/webchat/  ·  REST http://localhost:$RASA_PORT/webhooks/rest/webhook"
+  .venv/bin/rasa run --model models/assistant.tar.gz --port "$RASA_PORT" --cors "*" \
+    --credentials credentials.yml --endpoints "$ENDPOINTS"
+fi
