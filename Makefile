@@ -63,7 +63,7 @@ unit: $(KB) ## clauses of a responsible unit: make unit q=区教育体育局
 bench-kb: $(KB) ## benchmark KB build time and search latency (writes benchmarks/kb_search.md)
 	$(PY) benchmarks/kb_search.py
 
-bench-rest: $(MODEL) ## benchmark the REST channel: 20 concurrent conversations (writes benchmarks/rest_load.md)
+bench-rest: $(MODEL) ## benchmark the REST channel: 20 conversations at 15 and 30 messages/s, and capacity (writes benchmarks/rest_load.md)
 	$(PY) benchmarks/rest_load.py
 
 eval: $(MODEL) ## run ../shared/eval against a freshly started assistant (writes benchmarks/eval_public.md)
