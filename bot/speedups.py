@@ -1,9 +1,9 @@
-"""Measured speed-ups for the Rasa server (profiled under load, benchmarks/rest_load.md), installed by the REST
-channel module, which the Rasa server imports at start.
+"""Measured speed-ups for the Rasa server (profiled under load, benchmarks/rest_load.md), installed by the REST and
+WeChat channel modules, which the Rasa server imports at start.
 
-1. Validate action-server responses without re-checking the schema. Rasa 3.6 checks every action-server response with `jsonschema.validate`, which first validates the (constant)
-response schema against the JSON-Schema meta-schema — on every call. Profiling the server under load
-(benchmarks/rest_load.md) showed that check taking about half of all server time. `install()` replaces
+1. Validate action-server responses without re-checking the schema. Rasa 3.6 checks every action-server response
+with `jsonschema.validate`, which first validates the (constant) response schema against the JSON-Schema
+meta-schema — on every call; that check took about half of all server time. `install()` replaces
 `jsonschema.validate` with the same function minus the repeated meta-schema check: a schema is checked once, its
 validator kept, and instances are validated exactly as before (same errors, `best_match` first).
 
@@ -14,14 +14,14 @@ its default and its error for unknown names.
 
 3. Join sparse features without `scipy.sparse.hstack`. Every parse joins the sparse features of the four
 featurizers side by side (`Features._combine_sparse_features`, five joins per message); scipy's general block
-machinery builds several intermediate matrices for each, about 1.4 ms per message in all. `combine_sparse_features`
+machinery builds several intermediate matrices for each, about 1 ms per message in all. `combine_sparse_features`
 concatenates the two COO matrices' entries directly (the second one's columns shifted), which gives the same
 matrix, entries in the same order, same dtype (int64 counts join float64 features as float64); anything else
 (other formats, non-numeric data) goes to the original.
 
 4. Keep the loaded model out of the garbage collector's full passes. After loading, the Rasa server holds about
 780 000 long-lived Python objects (TensorFlow, spaCy, jieba, the domain); each full collection walks all of them,
-about 0.4 s during which no message is answered — the slowest 1 % of replies under load. `freeze_after_start`
+about 0.4 s on this machine, during which no message is answered. `freeze_after_start`
 registers a listener that, once the server has started (Rasa loads the model before that), collects once and moves
 everything alive into the permanent generation (`gc.freeze`). Objects made later are collected as usual.
 """

@@ -19,7 +19,6 @@ cache_size: 1000}. `cache_size: 0` turns the cache off.
 from __future__ import annotations
 
 import json
-import logging
 from collections import OrderedDict
 from typing import Any, Dict, List, Optional, Text, Tuple
 
@@ -27,8 +26,6 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
-
-logger = logging.getLogger(__name__)
 
 DEFAULT_CACHE_SIZE = 1000
 
