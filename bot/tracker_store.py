@@ -81,6 +81,8 @@ class CachedSQLTrackerStore(SQLTrackerStore):
                                               self.domain.slots)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
+        # The rows are those SQLTrackerStore.save writes (same columns, same JSON); it is not called itself so that
+        # each event is serialised once, for the database and the cache alike, on this per-message path.
         await self.stream_events(tracker)
         stored = self._recall(tracker.sender_id)
         with self.session_scope() as session:
