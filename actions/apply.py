@@ -1,7 +1,8 @@
 """The application form in the chat: '我要申请' → the fields an office needs, asked one at a time (several may be
 given at once; facts the self-check knows are not asked again; any field can be corrected) → a prefilled DOCX and
-JSON behind an unguessable, expiring download link. ID numbers and phones are masked in every reply, and the
-stored copies in the conversation are cleared once the document is made."""
+JSON behind an unguessable, expiring download link. ID numbers and phones are masked in every reply; the
+conversation never holds them: the channel replaced them by references to the prefill store's vault, this action
+reveals them only in memory, and its slot keeps references (bot/prefill/vault.py)."""
 from __future__ import annotations
 
 import contextlib
@@ -13,6 +14,7 @@ from bot.prefill import (InvalidValue, NothingToApply, candidates, correction_ta
                          next_question, read_answer, validate_field)
 from bot.prefill.applicant import known_values
 from bot.prefill.payload import chat_summary
+from bot.prefill.vault import conceal_fields, reveal_fields, reveal_text
 
 from .base import SafeAction, facts_from_json, jsonable_facts, text_of
 
@@ -36,9 +38,9 @@ class ApplyFlow(SafeAction):
             dispatcher.utter_message(text=reason)
             return [SlotSet("apply_field", None)]
 
-        applicant = dict(tracker.get_slot("applicant") or {})
+        applicant = reveal_fields(tracker.get_slot("applicant") or {})
         requested = tracker.get_slot("apply_field")
-        text = text_of(tracker)
+        text = reveal_text(text_of(tracker))
         starting = requested is None
         extraction = read_answer(text, None if starting else requested, known_values(applicant, profile))
         added = dict(extraction.values)
@@ -64,10 +66,10 @@ class ApplyFlow(SafeAction):
                 lines.append("已记录：\n" + chat_summary({k: applicant[k] for k in added}, None))
             lines.append(ask)
             dispatcher.utter_message(text="\n".join(lines))
-            return [SlotSet("applicant", applicant), SlotSet("apply_field", key)]
+            return [SlotSet("applicant", conceal_fields(applicant)), SlotSet("apply_field", key)]
         if question:  # the answer to the field asked was invalid: ask it again
             dispatcher.utter_message(text="\n".join(lines))
-            return [SlotSet("applicant", applicant), SlotSet("apply_field", requested)]
+            return [SlotSet("applicant", conceal_fields(applicant)), SlotSet("apply_field", requested)]
         try:
             app = create_application(profile, applicant)
         except NothingToApply as e:
@@ -79,5 +81,5 @@ class ApplyFlow(SafeAction):
         lines.append(f"链接有效期至{app.expires_at:%Y-%m-%d %H:%M}，过期后文件自动删除。"
                      "本表为预填，申报材料以责任单位要求为准；核对签字后交责任单位。")
         dispatcher.utter_message(text="\n".join(lines))
-        # The document holds the data now; the conversation keeps no ID number or phone.
+        # The document holds the data now; the conversation keeps not even the references.
         return [SlotSet("applicant", None), SlotSet("apply_field", None)]

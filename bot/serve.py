@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -49,6 +50,8 @@ def environment(workdir: Path, action_port: int, rasa_port: int, extra: dict | N
         "TRACKER_DB": str(workdir / "tracker.db"),
         "POLICY_KB_DB": str(ROOT / "build" / "kb.sqlite"), "PREFILL_DIR": str(workdir / "prefill"),
         "PUBLIC_BASE_URL": f"http://127.0.0.1:{rasa_port}",
+        "ACTION_SERVER_TOKEN": os.environ.get("ACTION_SERVER_TOKEN") or secrets.token_urlsafe(24),
+        "SESSION_SECRET_FILE": str(workdir / "session_secret"),
         "RASA_TELEMETRY_ENABLED": "false", "SQLALCHEMY_SILENCE_UBER_WARNING": "1", "TF_CPP_MIN_LOG_LEVEL": "2",
         "PYTHONUNBUFFERED": "1",
     })
@@ -57,9 +60,10 @@ def environment(workdir: Path, action_port: int, rasa_port: int, extra: dict | N
 
 
 @contextlib.contextmanager
-def server(args: list[str], env: dict, log, ready, what: str, timeout: float):
-    """A server subprocess, waited for until `ready()` holds, stopped (terminate, then kill) on exit."""
-    proc = subprocess.Popen([str(BIN / "rasa"), *args], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+def server(command: list[str], env: dict, log, ready, what: str, timeout: float):
+    """A server subprocess (files it writes: this user only), waited for until `ready()` holds, stopped
+    (terminate, then kill) on exit."""
+    proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, umask=0o077)
     try:
         _wait(ready, proc, what, timeout)
         yield proc
@@ -73,14 +77,15 @@ def server(args: list[str], env: dict, log, ready, what: str, timeout: float):
 
 def action_server(port: int, env: dict, log):
     health = f"http://127.0.0.1:{port}/health"
-    return server(["run", "actions", "--actions", "actions", "--port", str(port)], env, log,
+    return server([str(BIN / "python"), "-m", "bot.action_server", "--actions", "actions", "--port", str(port)],
+                  env, log,
                   lambda: urllib.request.urlopen(health, timeout=2).status == 200, "action server", 120)
 
 
 @contextlib.contextmanager
 def rasa_server(port: int, env: dict, log):
     url = f"http://127.0.0.1:{port}/webhooks/rest/webhook"
-    args = ["run", "--model", str(MODEL), "--port", str(port), "--interface", "127.0.0.1",
+    args = [str(BIN / "rasa"), "run", "--model", str(MODEL), "--port", str(port), "--interface", "127.0.0.1",
             "--credentials", "credentials.yml", "--endpoints", "endpoints.yml"]
     with server(args, env, log, lambda: post(url, {"sender": "warm-up", "message": "你好"}, timeout=30),
                 "Rasa server", 300):

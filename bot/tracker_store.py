@@ -15,19 +15,37 @@ store already requires. With several servers on one database use `type: SQL` (en
 
 In endpoints.yml:  tracker_store: {type: bot.tracker_store.CachedSQLTrackerStore, dialect: sqlite, db: ...,
 cache_size: 1000}. `cache_size: 0` turns the cache off.
+
+Both stores here (`RedactingSQLTrackerStore` for several servers on one database, and the cached one) write and
+stream every event in its *stored form*: any ID number, phone or download token left in a text, an entity or a
+slot is masked (bot/prefill/validate.mask_text). The channels already replaced the user's numbers by vault
+references (bot/channels/inbound.py); what this catches is the bot's own message with the download link, which the
+user received before the event was saved. Conversations whose last event is older than TRACKER_RETENTION_DAYS
+(default 90) are deleted at start and then hourly, and by `make tracker-purge`.
 """
 from __future__ import annotations
 
 import json
+import logging
+import os
+import time
 from collections import OrderedDict
 from typing import Any, Dict, List, Optional, Text, Tuple
 
+import sqlalchemy as sa
+from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import SessionStarted
+from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
+from bot.prefill.validate import mask_text
+
+logger = logging.getLogger(__name__)
 DEFAULT_CACHE_SIZE = 1000
+DEFAULT_RETENTION_DAYS = 90.0
+PURGE_EVERY_SECONDS = 3600
+_MASKED_KEYS = {"text", "value", "metadata", "parse_data", "entities", "data"}
 
 # One stored event: its type name and its JSON text, exactly as written to the `data` column.
 StoredEvent = Tuple[str, str]
@@ -41,7 +59,82 @@ def current_session(events: List[StoredEvent]) -> List[StoredEvent]:
     return events
 
 
-class CachedSQLTrackerStore(SQLTrackerStore):
+def retention_days() -> float:
+    raw = os.environ.get("TRACKER_RETENTION_DAYS", "").strip()
+    days = float(raw) if raw else DEFAULT_RETENTION_DAYS
+    if days <= 0:
+        raise ValueError("TRACKER_RETENTION_DAYS must be a positive number of days")
+    return days
+
+
+def _masked(value: Any) -> Any:
+    if isinstance(value, str):
+        return mask_text(value)
+    if isinstance(value, list):
+        return [_masked(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _masked(v) for k, v in value.items()}
+    return value
+
+
+def stored_form(event: Event) -> Dict[str, Any]:
+    """The event as it may be written or streamed: personal numbers and download tokens masked in every text,
+    entity, slot value and metadata (ids, names and timestamps untouched)."""
+    data = event.as_dict()
+    return {k: (_masked(v) if k in _MASKED_KEYS else v) for k, v in data.items()}
+
+
+def _row(store: SQLTrackerStore, sender_id: str, event: Event, data: Dict[str, Any], text: str):
+    return store.SQLEvent(sender_id=sender_id, type_name=event.type_name, timestamp=data.get("timestamp"),
+                          intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+                          action_name=data.get("name"), data=text)
+
+
+class RedactingSQLTrackerStore(SQLTrackerStore):
+    """Rasa's SQLTrackerStore writing and streaming events in their stored form, with conversations deleted after
+    the retention. For several Rasa servers on one database (no cache)."""
+
+    def __init__(self, *args: Any, retention_days: Optional[float] = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.retention_days = float(retention_days) if retention_days else globals()["retention_days"]()
+        self._next_purge = 0.0
+
+    async def _stream_new_events(self, event_broker: EventBroker, new_events: List[Event], sender_id: Text) -> None:
+        for event in new_events:
+            event_broker.publish({"sender_id": sender_id, **stored_form(event)})
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        await self.stream_events(tracker)
+        with self.session_scope() as session:
+            for event in self._additional_events(session, tracker):
+                data = stored_form(event)
+                session.add(_row(self, tracker.sender_id, event, data, json.dumps(data)))
+            session.commit()
+        self._purge_when_due()
+
+    def _purge_when_due(self) -> None:
+        if time.monotonic() >= self._next_purge:
+            self._next_purge = time.monotonic() + PURGE_EVERY_SECONDS
+            self.purge()
+
+    def purge(self, now: Optional[float] = None) -> int:
+        """Delete every conversation whose latest event is older than the retention; returns how many."""
+        cutoff = (time.time() if now is None else now) - self.retention_days * 86400
+        events = self.SQLEvent.__table__
+        stale = sa.select(events.c.sender_id).group_by(events.c.sender_id).having(
+            sa.func.max(events.c.timestamp) < cutoff)
+        with self.session_scope() as session:
+            senders = [row[0] for row in session.execute(stale)]
+            for start in range(0, len(senders), 500):
+                session.execute(events.delete().where(events.c.sender_id.in_(senders[start:start + 500])))
+            session.commit()
+        if senders:
+            logger.info("tracker purge removed %d conversation(s) older than %.0f days",
+                        len(senders), self.retention_days)
+        return len(senders)
+
+
+class CachedSQLTrackerStore(RedactingSQLTrackerStore):
     """SQLTrackerStore that remembers the current session of recent conversations (write-through, LRU)."""
 
     def __init__(self, *args: Any, cache_size: int = DEFAULT_CACHE_SIZE, **kwargs: Dict[Text, Any]) -> None:
@@ -92,20 +185,46 @@ class CachedSQLTrackerStore(SQLTrackerStore):
                 already = len(stored)
             added: List[StoredEvent] = []
             for event in list(tracker.events)[already:]:
-                data = event.as_dict()
+                data = stored_form(event)
                 text = json.dumps(data)
                 added.append((event.type_name, text))
-                session.add(self.SQLEvent(
-                    sender_id=tracker.sender_id,
-                    type_name=event.type_name,
-                    timestamp=data.get("timestamp"),
-                    intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
-                    action_name=data.get("name"),
-                    data=text,
-                ))
+                session.add(_row(self, tracker.sender_id, event, data, text))
             session.commit()
         if stored is not None:
             self._remember(tracker.sender_id, current_session(stored + added))
         elif already == 0:  # a new conversation: everything it has is what was just written
             self._remember(tracker.sender_id, current_session(added))
         # else: known to the database but not cached; the next retrieve reads its session back
+        self._purge_when_due()
+
+    def purge(self, now: Optional[float] = None) -> int:
+        removed = super().purge(now)
+        if removed:
+            self._sessions.clear()   # a purged conversation must not come back from the cache
+        return removed
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    """`python -m bot.tracker_store purge [--days N]`: delete conversations older than the retention now, in the
+    tracker store the endpoints file names (ENDPOINTS, default endpoints.yml)."""
+    import argparse
+
+    from rasa.core.tracker_store import TrackerStore
+    from rasa.utils.endpoints import read_endpoint_config
+
+    parser = argparse.ArgumentParser(prog="python -m bot.tracker_store")
+    parser.add_argument("command", choices=["purge"])
+    parser.add_argument("--days", type=float, help="retention in days (default TRACKER_RETENTION_DAYS or 90)")
+    args = parser.parse_args(argv)
+    config = read_endpoint_config(os.environ.get("ENDPOINTS", "endpoints.yml"), "tracker_store")
+    store = TrackerStore.create(config)
+    if not isinstance(store, RedactingSQLTrackerStore):
+        parser.error(f"the configured tracker store ({type(store).__name__}) has no retention")
+    if args.days:
+        store.retention_days = args.days
+    print(f"removed {store.purge()} conversation(s) older than {store.retention_days:g} days")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

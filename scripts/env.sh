@@ -1,9 +1,16 @@
 # Defaults for the environment variables endpoints.yml and the servers read; any of them can be set beforehand.
+umask 077                      # what the servers write (tracker, vault, documents, secrets) is for this user only
+mkdir -p var
 export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://localhost:${ACTION_PORT:-5055}/webhook}"
 export ENDPOINTS="${ENDPOINTS:-endpoints.yml}"
 export TRACKER_DB="${TRACKER_DB:-var/tracker.db}"
 export POLICY_KB_DB="${POLICY_KB_DB:-build/kb.sqlite}"
+# The Rasa server sends it, the action server requires it (bot/action_server.py): made once, kept in var/.
+if [ -z "${ACTION_SERVER_TOKEN:-}" ]; then
+  [ -s var/action_server_token ] || head -c 32 /dev/urandom | base64 | tr -d '/+=\n' > var/action_server_token
+  ACTION_SERVER_TOKEN="$(cat var/action_server_token)"
+fi
+export ACTION_SERVER_TOKEN
 export RASA_TELEMETRY_ENABLED=false
 export SQLALCHEMY_SILENCE_UBER_WARNING=1
 export TF_CPP_MIN_LOG_LEVEL=2
-mkdir -p var

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Start the action server and the Rasa server (REST, socket.io and the other channels in credentials.yml).
 # Used by `make run`; `scripts/run.sh shell` (make shell) chats in this terminal instead of serving.
-# Stops both on Ctrl-C. Ports: RASA_PORT (5005), ACTION_PORT (5055).
+# Stops both on Ctrl-C. Ports: RASA_PORT (5005), ACTION_PORT (5055). CORS_ORIGINS (space-separated) allows
+# other origins to call the REST channel from a browser; by default none (the chat page is same-origin).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -9,7 +10,7 @@ RASA_PORT="${RASA_PORT:-5005}"
 ACTION_PORT="${ACTION_PORT:-5055}"
 PY=.venv/bin/python
 
-.venv/bin/rasa run actions --actions actions --port "$ACTION_PORT" &
+$PY -m bot.action_server --actions actions --port "$ACTION_PORT" &     # loopback only, token required
 ACTIONS_PID=$!
 trap 'kill $ACTIONS_PID 2>/dev/null; wait $ACTIONS_PID 2>/dev/null' EXIT INT TERM
 
@@ -23,6 +24,8 @@ if [ "${1:-run}" = shell ]; then
   .venv/bin/rasa shell --model models/assistant.tar.gz --port "$RASA_PORT" --endpoints "$ENDPOINTS"
 else
   echo "Assistant: chat page http://localhost:$RASA_PORT/webhooks/webchat/  ·  REST http://localhost:$RASA_PORT/webhooks/rest/webhook"
-  .venv/bin/rasa run --model models/assistant.tar.gz --port "$RASA_PORT" --cors "*" \
+  cors=()
+  for origin in ${CORS_ORIGINS:-}; do cors+=(--cors "$origin"); done
+  .venv/bin/rasa run --model models/assistant.tar.gz --port "$RASA_PORT" "${cors[@]}" \
     --credentials credentials.yml --endpoints "$ENDPOINTS"
 fi

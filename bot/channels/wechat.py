@@ -7,8 +7,8 @@ come from the environment (``WECHAT_TOKEN``, ``WECHAT_APPID``, ``WECHAT_AES_KEY`
 
 * GET: URL verification — ``signature`` over (token, timestamp, nonce), compared in
   constant time, answers ``echostr``.
-* POST: the body is capped (413); DOCTYPE/ENTITY declarations are refused and malformed
-  XML is 400; ``timestamp`` must lie within ±5 minutes and the signature must hold (403).
+* POST: the body is capped (413); the XML is parsed by defusedxml first, so DOCTYPE/ENTITY
+  declarations are refused and malformed XML is 400, before wechatpy sees it; ``timestamp`` must lie within ±5 minutes and the signature must hold (403).
   With an EncodingAESKey, safe mode (``encrypt_type=aes``) is required and ``msg_signature``
   is verified before decrypting; the plaintext copies of compatibility mode are ignored.
 * WeChat waits 5 s, then retries (three tries, same MsgId). The answer goes back in the
@@ -21,7 +21,11 @@ come from the environment (``WECHAT_TOKEN``, ``WECHAT_APPID``, ``WECHAT_AES_KEY`
 One Sanic worker is assumed: the retry cache and the numbered choices live in this
 process. More workers (``SANIC_WORKERS`` > 1) need a shared dedup store.
 
-Personal data: message contents are never logged, OpenIDs only masked.
+Personal data: message contents are never logged, OpenIDs only masked. The conversation of a
+user is ``wechat:<OpenID>`` (bot/sessions.py), which no other channel can address, and ID
+numbers and phones are taken out of the text before Rasa sees it (bot/channels/inbound.py).
+When the assistant gives nothing (the action server down, an action failed), the user reads
+BUSY_REPLY, passively or through the customer-service API.
 """
 import asyncio
 import hmac
@@ -32,7 +36,7 @@ import secrets
 import time
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Set, Tuple
 
-import xmltodict
+from defusedxml import ElementTree as SafeXML
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -43,7 +47,8 @@ from wechatpy.utils import WeChatSigner
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 
-from bot import speedups
+from bot import sessions, speedups
+from bot.channels.inbound import BUSY_REPLY, admit
 from bot.channels.wechat_api import WeChatAPI, mask
 from bot.channels.wechat_dedup import CUSTOMER_SERVICE, PASSIVE, DedupCache, Entry, message_key
 from bot.channels.wechat_reply import NumberedChoices, escape_cdata, render_messages, split_utf8
@@ -63,7 +68,6 @@ WELCOME = (
 ASK_FOR_TEXT = "暂时只能看懂文字消息，请发送文字提问，例如：博士能拿多少补贴？"
 EMPTY_VOICE = "抱歉，没有听清这段语音，请发送文字提问。"
 UNKNOWN_MENU = "这个菜单暂时没有内容，请直接发送文字提问。"
-SORRY = "抱歉，系统暂时繁忙，请稍后再试。"
 DEFAULT_CLICK_KEYS = {
     "POLICY_OVERVIEW": "东川区有哪些人才政策",
     "SUBSIDY": "人才补贴标准是多少",
@@ -71,8 +75,6 @@ DEFAULT_CLICK_KEYS = {
     "CONTACT": "政策咨询电话是多少",
 }
 _TIMESTAMP = re.compile(r"[0-9]{1,12}")
-_CDATA = re.compile(r"<!\[CDATA\[.*?\]\]>", re.S)
-_DECLARATION = re.compile(r"<!(?!--)")  # <!DOCTYPE, <!ENTITY, <!ELEMENT … (outside CDATA)
 
 
 class _Refused(Exception):
@@ -82,8 +84,14 @@ class _Refused(Exception):
         self.reason = reason
 
 
-def _has_declarations(xml: str) -> bool:
-    return bool(_DECLARATION.search(_CDATA.sub("", xml)))
+def _safe_xml(xml: str):
+    """The parsed XML, or _Refused: defusedxml forbids DTDs, entities and external references outright."""
+    try:
+        return SafeXML.fromstring(xml, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except (SafeXML.DTDForbidden, SafeXML.EntitiesForbidden, SafeXML.ExternalReferenceForbidden):
+        raise _Refused(400, "DOCTYPE/ENTITY declarations are not accepted")
+    except Exception:
+        raise _Refused(400, "malformed XML")
 
 
 class WeChatInput(InputChannel):
@@ -260,15 +268,11 @@ class WeChatInput(InputChannel):
             xml = body.decode("utf-8")
         except UnicodeDecodeError:
             raise _Refused(400, "body is not UTF-8")
-        if _has_declarations(xml):
-            raise _Refused(400, "DOCTYPE/ENTITY declarations are not accepted")
+        root = _safe_xml(xml)
         if self._crypto is None:
             return xml
-        try:
-            encrypt = xmltodict.parse(xml)["xml"]["Encrypt"]
-            if not isinstance(encrypt, str) or not encrypt:
-                raise ValueError("no Encrypt")
-        except Exception:
+        encrypt = root.findtext("Encrypt") if root.tag == "xml" else None
+        if not encrypt:
             raise _Refused(400, "malformed XML")
         msg_signature = args.get("msg_signature")
         if not self._signed(msg_signature, timestamp, nonce, encrypt):
@@ -279,8 +283,7 @@ class WeChatInput(InputChannel):
             raise _Refused(403, "message for another AppID")
         except Exception:
             raise _Refused(400, "cannot decrypt")
-        if _has_declarations(plain):
-            raise _Refused(400, "DOCTYPE/ENTITY declarations are not accepted")
+        _safe_xml(plain)
         return plain
 
     def _respond(self, text: Optional[str], msg) -> HTTPResponse:
@@ -369,7 +372,7 @@ class WeChatInput(InputChannel):
         collector = CollectingOutputChannel()
         message_id = getattr(msg, "id", 0) or None
         user_message = UserMessage(
-            text, collector, msg.source, input_channel=self.name(),
+            admit(text), collector, sessions.conversation_id(self.name(), msg.source), input_channel=self.name(),
             message_id=f"wechat-{message_id}" if message_id else None,
             metadata={"wechat": {"msg_type": msg.type, "event": getattr(msg, "event", None)}},
         )
@@ -380,7 +383,10 @@ class WeChatInput(InputChannel):
             logger.error("The bot failed on a message from %s: %s", mask(msg.source),
                          type(error).__name__)
             logger.debug("Bot failure", exc_info=True)
-            return [SORRY]
+            return [BUSY_REPLY]
+        if not collector.messages:
+            logger.warning("The bot gave no answer to %s: busy reply", mask(msg.source))
+            return [BUSY_REPLY]
         reply, choices = render_messages(collector.messages)
         self.choices.remember(msg.source, choices)
         logger.info("Bot answered %s in %.2f s (%d messages)", mask(msg.source),

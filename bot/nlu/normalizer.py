@@ -1,7 +1,8 @@
 """Rasa component: normalize the message text before it is tokenized.
 
 policy_kb.normalize.normalize (OpenCC t2s, full-width → half-width, emoji and control characters dropped,
-whitespace folded, length cap), then same-length typo fixes (bot.nlu.typos). Numbers are *not* rewritten here:
+whitespace folded, length cap), typed `/intent{…}` commands disarmed (never a Rasa command: bot/channels/inbound.py),
+then same-length typo fixes (bot.nlu.typos). Numbers are *not* rewritten here:
 三十五岁 stays in the text and becomes the value "35" in the entity extractor, so offsets stay true.
 
 For training examples whose text changes, entity offsets are carried over to the new text (character alignment);
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import logging
+import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -28,9 +30,21 @@ from .typos import fix_typos
 logger = logging.getLogger(__name__)
 
 
+# `/intent{"entity": "value"}`: Rasa's RegexMessageHandler (the NLU's last step) would take such a text as an
+# intent with entities (`/restart` restarts the conversation). The assistant's buttons carry plain-text payloads,
+# so a message of this shape is always something a user typed (or pasted, or wrote in full-width: ／restart).
+COMMAND = re.compile(r"^/+\s*([^{]*?)\s*(\{.*\})?\s*$", re.S)
+
+
+def disarm_command(text: str) -> str:
+    """A typed command as plain words: `/inform{"age":"30"}` → `inform` (no slash, no entity payload)."""
+    m = COMMAND.match(text)
+    return m.group(1) if m else text
+
+
 def normalize_text(text: Optional[str], max_chars: int = MAX_CHARS) -> str:
-    """What the NLU sees: the shared normalizer, then the typo fixes."""
-    return fix_typos(normalize(text, max_chars=max_chars))
+    """What the NLU sees: the shared normalizer, typed commands disarmed, then the typo fixes."""
+    return fix_typos(disarm_command(normalize(text, max_chars=max_chars)))
 
 
 def offset_map(old: str, new: str) -> Dict[int, int]:

@@ -1,4 +1,4 @@
-"""Keep ID numbers, phone numbers and download tokens out of the logs.
+"""Keep ID numbers, phone numbers, download tokens and WeChat OpenIDs out of the logs, at every level (DEBUG too).
 
 `PersonalDataFilter` masks a log record in place (message, arguments, traceback text). A filter attached to a
 *logger* only sees records logged on that very logger, not those propagated from `rasa.*` or `sanic.*` children,
@@ -13,8 +13,20 @@ Rasa's structlog output is rendered to a string and passed to a stdlib logger, s
 from __future__ import annotations
 
 import logging
+import re
 
 from .validate import mask_text
+
+# A WeChat OpenID (28 characters of [A-Za-z0-9_-], starting with "o"), bare or in a conversation id (wechat:…):
+# Rasa's DEBUG lines name the conversation of every event; only a short prefix is kept.
+OPENID = re.compile(r"(?<![A-Za-z0-9_-])(wechat:)?(o[A-Za-z0-9_-]{3})[A-Za-z0-9_-]{24}(?![A-Za-z0-9_-])")
+CONVERSATION = re.compile(r"(wechat:)([A-Za-z0-9_-]{4})[A-Za-z0-9_-]+")
+
+
+def mask_log_text(text: str) -> str:
+    """What a log line may say: personal numbers, download tokens and WeChat users' ids masked."""
+    text = OPENID.sub(lambda m: (m.group(1) or "") + m.group(2) + "…", mask_text(text))
+    return CONVERSATION.sub(lambda m: m.group(1) + m.group(2) + "…", text)
 
 _FORMATTER = logging.Formatter()
 
@@ -34,13 +46,13 @@ def mask_record(record: logging.LogRecord) -> logging.LogRecord:
         message = record.getMessage()
     except Exception:  # a broken format string: mask what there is
         message = f"{record.msg} {record.args!r}"
-    record.msg, record.args = mask_text(message), ()
+    record.msg, record.args = mask_log_text(message), ()
     if record.exc_info and not record.exc_text:
         record.exc_text = _FORMATTER.formatException(record.exc_info)
     if record.exc_text:
-        record.exc_text = mask_text(record.exc_text)
+        record.exc_text = mask_log_text(record.exc_text)
     if record.stack_info:
-        record.stack_info = mask_text(record.stack_info)
+        record.stack_info = mask_log_text(record.stack_info)
     record._personal_data_masked = True
     return record
 

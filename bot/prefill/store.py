@@ -5,6 +5,8 @@
 - A token is `secrets.token_urlsafe(32)` (256 bits). The index (SQLite, `index.db` in the directory) keeps only
   its SHA-256, so the index alone opens nothing.
 - A token resolves to the path the index recorded; text from a URL is never joined into a path.
+- The same index holds the *vault* (`personal_values`): each ID number or phone typed in the chat, under a random
+  reference, so that the conversation (tracker, event stream, logs) holds only the reference (vault.py).
 - Records and files older than the retention (env `PREFILL_RETENTION_DAYS`, default 7) are purged: when a token
   is resolved, when an application is created, by the download channel every hour, and by
   `python -m bot.prefill purge [--all]`.
@@ -31,6 +33,7 @@ DEFAULT_RETENTION_DAYS = 7.0
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{43}")        # secrets.token_urlsafe(32)
 KINDS = {"docx": ".docx", "json": ".json"}
 TABLE = "applications"
+VALUES = "personal_values"                             # the vault: ID numbers and phones typed in the chat (vault.py)
 
 log = logging.getLogger(__name__)
 
@@ -69,12 +72,18 @@ class Store:
     @contextlib.contextmanager
     def _db(self):
         self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        conn = sqlite3.connect(self.directory / "index.db", timeout=10)
+        index = self.directory / "index.db"
+        if not index.exists():
+            os.close(os.open(index, os.O_WRONLY | os.O_CREAT, 0o600))   # SQLite keeps the mode it finds
+        conn = sqlite3.connect(index, timeout=10)
         try:
             db = sqlite_utils.Database(conn)
             if TABLE not in db.table_names():
                 db[TABLE].create({"token_sha256": str, "reference": str, "docx": str, "json": str,
                                   "created": float, "expires": float}, pk="token_sha256", if_not_exists=True)
+            if VALUES not in db.table_names():
+                db[VALUES].create({"ref": str, "kind": str, "value": str, "created": float}, pk="ref",
+                                  if_not_exists=True)
             yield db
         finally:
             conn.close()
@@ -135,6 +144,23 @@ class Store:
             return None
         return path, row["reference"]
 
+    def keep(self, ref: str, kind: str, value: str, now: float | None = None) -> None:
+        """Hold one personal value (an ID number, a phone) under `ref` until the retention ends."""
+        with self._db() as db:
+            db[VALUES].insert({"ref": ref, "kind": kind, "value": value,
+                               "created": time.time() if now is None else now}, replace=True)
+
+    def values(self, refs: list[str], now: float | None = None) -> dict[str, str]:
+        """ref → value for the refs still held (an expired or unknown ref is absent)."""
+        if not refs:
+            return {}
+        cutoff = (time.time() if now is None else now) - self.retention * 86400
+        marks = ",".join("?" * len(refs))
+        with self._db() as db:
+            rows = db.execute(f"select ref, value from {VALUES} where ref in ({marks}) and created > ?",
+                              [*refs, cutoff]).fetchall()
+        return dict(rows)
+
     def purge(self, everything: bool = False, now: float | None = None) -> int:
         """Delete expired records and their files (all of them with `everything`), and any file in the directory
         that no record names and that is older than the retention. Returns the number of applications removed."""
@@ -146,6 +172,10 @@ class Store:
             for row in rows:
                 self._delete(db, row)
             named = {row[k] for row in db[TABLE].rows for k in KINDS}
+            if everything:
+                db[VALUES].delete_where()
+            else:
+                db[VALUES].delete_where("created <= ?", [now - self.retention * 86400])
         for path in self.directory.iterdir():
             if path.suffix in KINDS.values() and path.name not in named and path.is_file():
                 if everything or path.stat().st_mtime <= now - self.retention * 86400:

@@ -257,7 +257,7 @@ def test_plaintext_text_message_gets_a_passive_reply_with_buttons_and_escaped_cd
             assert reply["ToUserName"] == OPENID and reply["FromUserName"] == ACCOUNT
             assert reply["Content"] == expected_reply("博士能拿多少补贴")
             assert "]]]]><![CDATA[>" in body
-        assert bot.runs == [(OPENID, "博士能拿多少补贴", "wechat")]
+        assert bot.runs == [(f"wechat:{OPENID}", "博士能拿多少补贴", "wechat")]   # its own conversation id
 
     run(scenario())
 

@@ -3,7 +3,8 @@ WebChatPage channel, registered the way Rasa registers channels, plus a scripted
 
     python tests/web/fake_assistant.py PORT
 
-Scripted replies (by message): 博士… → an answer citing 第（二）条; 链接 → a download link and text that looks like
+POST /webhooks/rest/session hands out numbered session tokens as the real channel hands out signed ones; a
+token it did not issue is 403, as the real channel answers a forged one. Scripted replies (by message): 博士… → an answer citing 第（二）条; 链接 → a download link and text that looks like
 HTML; 按钮 → buttons; 出错 → HTTP 500; 慢 → a reply after 1.5 s; anything else → an echo. Every message is
 recorded; GET /fake/log returns them.
 """
@@ -22,6 +23,7 @@ from bot.web.channel import WebChatPage  # noqa: E402
 
 DOWNLOAD = "/webhooks/prefill/download/AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-abcde"
 received: list[dict] = []
+issued: list[str] = []
 
 
 def reply(sender: str, text: str):
@@ -48,16 +50,23 @@ def main(port: int) -> None:
 
     register([WebChatPage()], app, "/webhooks/")
 
+    @app.post("/webhooks/rest/session")
+    async def session(request):
+        issued.append(f"fake-session-{len(issued) + 1}")
+        return response.json({"session": issued[-1]})
+
     @app.post("/webhooks/rest/webhook")
     async def webhook(request):
         body = request.json
         received.append(body)
+        if body.get("session") not in issued:
+            return response.json({"error": "会话无效"}, status=403)
         text = body.get("message") or ""
         if "出错" in text:
             return response.json({"error": "boom"}, status=500)
         if "慢" in text:
             await asyncio.sleep(1.5)
-        return response.json(reply(body.get("sender") or "default", text))
+        return response.json(reply(body["session"], text))
 
     @app.get("/fake/log")
     async def log(request):

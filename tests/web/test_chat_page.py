@@ -158,19 +158,19 @@ def test_the_conversation_survives_a_reload_and_new_chat_clears_it(page, fake_as
     ask(page, "第二个问题")
     wait_reply(page, 2)
     before = page.locator("#messages .msg").all_inner_texts()
-    sender = received(fake_assistant)[-1]["sender"]
+    sender = received(fake_assistant)[-1]["session"]
     page.reload()
     page.locator("#messages .msg").nth(3).wait_for()
     assert page.locator("#messages .msg").all_inner_texts() == before
     ask(page, "第三个问题")
     wait_reply(page, 3)
-    assert received(fake_assistant)[-1]["sender"] == sender     # the same conversation continues
+    assert received(fake_assistant)[-1]["session"] == sender    # the same conversation continues
     page.screenshot(path=str(artifacts / "chat-fake-reloaded.png"))
     page.locator("#new-chat").click()
     assert page.locator("#messages .msg").count() == 0
     ask(page, "新的问题")
     wait_reply(page, 1)
-    assert received(fake_assistant)[-1]["sender"] != sender
+    assert received(fake_assistant)[-1]["session"] != sender
 
 
 def test_enter_while_composing_chinese_does_not_send(page, fake_assistant):

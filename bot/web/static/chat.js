@@ -1,20 +1,23 @@
 /* 东川人才政策助手 — chat page.
  *
- * Talks to the REST channel of the same Rasa server (POST ../rest/webhook {"sender", "message"} →
- * [{"recipient_id", "text", "buttons": [{"title", "payload"}]}]). The sender id and the transcript are kept in
- * localStorage, so a reload shows the conversation and continues it. Bot text is never parsed as HTML: it is set
+ * Talks to the REST channel of the same Rasa server: POST ../rest/session gives a signed session token (the server
+ * picks the conversation, never the page), then POST ../rest/webhook {"session", "message"} →
+ * [{"recipient_id", "text", "buttons": [{"title", "payload"}]}]. The session token and the transcript are kept in
+ * localStorage, so a reload shows the conversation and continues it; a token the server no longer accepts (403,
+ * e.g. after its secret was rotated) is replaced by a new session and the message sent again. Bot text is never parsed as HTML: it is set
  * with textContent, and only http(s) URLs and this server's /webhooks/… paths become links.
  */
 (function () {
   "use strict";
 
-  var STORE_KEY = "dongchuan-webchat-v1";
+  var STORE_KEY = "dongchuan-webchat-v2";
   var MAX_STORED = 200;          // messages kept in localStorage
   var TIMEOUT_MS = 45000;        // the server answers in well under a second; the action server may be slow
   var MAX_CHARS = 500;
 
   var meta = document.querySelector('meta[name="webchat-endpoint"]');
   var endpoint = new URL((meta && meta.content) || "../rest/webhook", window.location.href).toString();
+  var sessionEndpoint = new URL("session", endpoint).toString();
 
   var els = {
     log: document.getElementById("log"),
@@ -35,20 +38,15 @@
   var state = load();
 
   // ---- storage -------------------------------------------------------------------------------------------
-  function newSender() {
-    var bytes = new Uint8Array(12);
-    (window.crypto || window.msCrypto).getRandomValues(bytes);
-    return "web-" + Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
-  }
-
   function load() {
     try {
       var saved = JSON.parse(window.localStorage.getItem(STORE_KEY) || "null");
-      if (saved && typeof saved.sender === "string" && Array.isArray(saved.messages)) {
-        return { sender: saved.sender, messages: saved.messages.filter(isMessage) };
+      if (saved && Array.isArray(saved.messages)) {
+        var session = typeof saved.session === "string" ? saved.session : null;
+        return { session: session, messages: saved.messages.filter(isMessage) };
       }
     } catch (e) { /* private mode or a damaged entry: start afresh */ }
-    return { sender: newSender(), messages: [] };
+    return { session: null, messages: [] };
   }
 
   function isMessage(m) {
@@ -197,15 +195,36 @@
     hideError();
     var controller = window.AbortController ? new AbortController() : null;
     var timer = setTimeout(function () { if (controller) { controller.abort(); } }, TIMEOUT_MS);
-    fetch(endpoint, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ sender: state.sender, message: message }),
-      signal: controller ? controller.signal : undefined
-    }).then(function (response) {
-      if (!response.ok) { throw new Error("HTTP " + response.status); }
-      return response.json();
-    }).then(function (replies) {
+    var signal = controller ? controller.signal : undefined;
+    function post(url, body) {
+      return fetch(url, { method: "POST", headers: { "Content-Type": "application/json" },
+                          body: JSON.stringify(body), signal: signal });
+    }
+    function session() {
+      if (state.session) { return Promise.resolve(state.session); }
+      return post(sessionEndpoint, {}).then(function (response) {
+        if (!response.ok) { throw new Error("HTTP " + response.status); }
+        return response.json();
+      }).then(function (body) {
+        if (!body || typeof body.session !== "string") { throw new Error("bad reply"); }
+        state.session = body.session;
+        save();
+        return state.session;
+      });
+    }
+    function send(retried) {
+      return session().then(function (token) {
+        return post(endpoint, { session: token, message: message });
+      }).then(function (response) {
+        if (response.status === 403 && !retried) {   // the server no longer knows this session: start a new one
+          state.session = null;
+          return send(true);
+        }
+        if (!response.ok) { throw new Error("HTTP " + response.status); }
+        return response.json();
+      });
+    }
+    send(false).then(function (replies) {
       if (!Array.isArray(replies)) { throw new Error("bad reply"); }
       markDelivered(index);
       failed = null;
@@ -281,7 +300,7 @@
 
   els.newChat.addEventListener("click", function () {
     if (busy) { return; }
-    state = { sender: newSender(), messages: [] };
+    state = { session: null, messages: [] };
     failed = null;
     hideError();
     save();
