@@ -217,8 +217,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--days", type=float, help="retention in days (default TRACKER_RETENTION_DAYS or 90)")
     args = parser.parse_args(argv)
     config = read_endpoint_config(os.environ.get("ENDPOINTS", "endpoints.yml"), "tracker_store")
+    from bot.tracker_store import RedactingSQLTrackerStore as Redacting   # this file runs as __main__ here
     store = TrackerStore.create(config)
-    if not isinstance(store, RedactingSQLTrackerStore):
+    if not isinstance(store, Redacting):
         parser.error(f"the configured tracker store ({type(store).__name__}) has no retention")
     if args.days:
         store.retention_days = args.days

@@ -3,6 +3,7 @@ running assistant (both servers on loopback with the trained model), started onc
 import pytest
 
 from bot.serve import running_assistant
+from tests.wechat_user import ENV as WECHAT_ENV
 
 from policy_kb.build import build
 from policy_kb.load import load_policy
@@ -32,6 +33,7 @@ def assistant_dir(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def assistant(assistant_dir):
-    """The REST webhook URL of the Rasa server (with the action server), as `make run` starts them."""
-    with running_assistant(assistant_dir) as url:
+    """The REST webhook URL of the Rasa server (with the action server), as `make run` starts them; its WeChat
+    channel is configured with the test credentials of tests/wechat_user.py."""
+    with running_assistant(assistant_dir, extra_env=WECHAT_ENV) as url:
         yield url

@@ -117,3 +117,85 @@ def test_evicted_or_uncached_conversations_are_read_back_intact(tmp_path, cache_
 def test_an_unknown_conversation_is_none(tmp_path):
     cached, _plain = stores(tmp_path)
     assert run(cached.retrieve("nobody")) is None
+
+
+# --- what may be stored: personal numbers and download tokens masked; retention --------------------------------
+
+TOKEN = "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-abcde"
+
+
+def _leaky(tracker):
+    from rasa.shared.core.events import BotUttered
+    tracker.update(UserUttered("我的手机13800138000", {"name": "inform", "confidence": 0.9},
+                               [{"entity": "number", "value": "13800138000", "start": 4, "end": 15}]))
+    tracker.update(SlotSet("applicant", {"phone": "13800138000"}))
+    tracker.update(BotUttered(f"下载：http://x/webhooks/prefill/download/{TOKEN}"))
+
+
+@pytest.mark.parametrize("cache_size", [1000, 0])
+def test_numbers_and_tokens_are_masked_in_the_database_and_on_retrieve(tmp_path, cache_size):
+    cached, plain = stores(tmp_path, cache_size)
+
+    async def scenario():
+        tracker = await cached.get_or_create_tracker("leaky")
+        _leaky(tracker)
+        await cached.save(tracker)
+        return await cached.retrieve("leaky")
+
+    again = run(scenario())
+    raw = (tmp_path / "tracker.db").read_bytes()
+    assert b"13800138000" not in raw and TOKEN.encode() not in raw
+    for tracker in (again, run(plain.retrieve("leaky"))):
+        dumped = str(events_of(tracker))
+        assert "13800138000" not in dumped and TOKEN not in dumped and "138****8000" in dumped
+
+
+def test_the_event_stream_gets_the_stored_form(tmp_path):
+    import sqlite3
+
+    from rasa.core.brokers.sql import SQLEventBroker
+
+    from bot.tracker_store import RedactingSQLTrackerStore
+    broker = SQLEventBroker(db=str(tmp_path / "events.db"))
+    store = RedactingSQLTrackerStore(domain=DOMAIN, dialect="sqlite", db=str(tmp_path / "tracker.db"),
+                                     event_broker=broker)
+
+    async def scenario():
+        tracker = await store.get_or_create_tracker("streamed")
+        _leaky(tracker)
+        await store.save(tracker)
+
+    run(scenario())
+    with sqlite3.connect(tmp_path / "events.db") as db:
+        streamed = "\n".join(row[0] for row in db.execute("select data from events"))
+    assert "138****8000" in streamed
+    assert "13800138000" not in streamed and TOKEN not in streamed
+
+
+def test_conversations_older_than_the_retention_are_purged_and_newer_ones_kept(tmp_path, monkeypatch):
+    import time
+    monkeypatch.setenv("TRACKER_RETENTION_DAYS", "90")
+    cached, plain = stores(tmp_path)
+    run(converse(cached, "old", ["博士能拿多少"]))
+    run(converse(cached, "recent", ["那硕士呢"]))
+    with cached.session_scope() as session:                  # "old" last spoke 91 days ago
+        session.execute(cached.SQLEvent.__table__.update().where(cached.SQLEvent.sender_id == "old")
+                        .values(timestamp=time.time() - 91 * 86400))
+        session.commit()
+    assert cached.purge() == 1
+    assert run(plain.retrieve("old")) is None and run(cached.retrieve("old")) is None
+    assert shape(run(plain.retrieve("recent")))
+    assert cached.purge(now=time.time() + 89 * 86400) == 0   # 89 days on, "recent" is still within 90
+    assert cached.purge(now=time.time() + 91 * 86400) == 1
+
+
+def test_make_tracker_purge_runs_on_the_configured_store(tmp_path):
+    import subprocess
+    import sys
+    cached, _ = stores(tmp_path)
+    run(converse(cached, "someone", ["博士能拿多少"]))
+    env = {**__import__("os").environ, "TRACKER_DB": str(tmp_path / "tracker.db"), "ENDPOINTS": "endpoints.yml",
+           "ACTION_ENDPOINT_URL": "http://127.0.0.1:1/webhook", "ACTION_SERVER_TOKEN": "t"}
+    out = subprocess.run([sys.executable, "-m", "bot.tracker_store", "purge", "--days", "1"], cwd=ROOT, env=env,
+                         capture_output=True, text=True, check=True).stdout
+    assert "removed 0 conversation(s) older than 1 days" in out

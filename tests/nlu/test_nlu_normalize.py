@@ -70,3 +70,11 @@ def test_foreign_language_detection(text, foreign):
 
     assert is_foreign(text) is foreign
     assert "请用中文提问" in ASK_IN_CHINESE and "博士能拿多少补贴" in ASK_IN_CHINESE
+
+
+def test_typed_commands_are_words_not_intents():
+    from bot.nlu.normalizer import normalize_text
+    assert normalize_text("/restart") == "restart"
+    assert normalize_text("／restart") == "restart"                    # full-width slash too
+    assert normalize_text('/inform{"age":"30","degree":"博士"}') == "inform"
+    assert normalize_text("博士/硕士补贴") == "博士/硕士补贴"           # a slash inside a question stays

@@ -89,3 +89,11 @@ def test_install_is_idempotent():
         assert sum(isinstance(f, PersonalDataFilter) for f in logging.getLogger().filters) == 1
     finally:
         _uninstall(old_factory)
+
+
+def test_wechat_openids_are_masked_bare_and_in_conversation_ids():
+    from bot.prefill.logmask import mask_log_text
+    line = "tracker wechat:oyORnuP8q7ou2gfYjqLzSIWZf0rs saved; sender oyORnuP8q7ou2gfYjqLzSIWZf0rs"
+    masked = mask_log_text(line)
+    assert "oyORnuP8q7ou2gfYjqLzSIWZf0rs" not in masked
+    assert "wechat:oyOR…" in masked and "sender oyOR…" in masked
