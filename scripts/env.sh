@@ -1,6 +1,6 @@
 # Defaults for the environment variables endpoints.yml and the servers read; any of them can be set beforehand.
 umask 077                      # what the servers write (tracker, vault, documents, secrets) is for this user only
-mkdir -p var
+mkdir -p var && chmod 700 var
 export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://localhost:${ACTION_PORT:-5055}/webhook}"
 export ENDPOINTS="${ENDPOINTS:-endpoints.yml}"
 export TRACKER_DB="${TRACKER_DB:-var/tracker.db}"
