@@ -11,6 +11,16 @@ if [ -z "${ACTION_SERVER_TOKEN:-}" ]; then
   ACTION_SERVER_TOKEN="$(cat var/action_server_token)"
 fi
 export ACTION_SERVER_TOKEN
+# endpoints.scaled.yml (PostgreSQL and Redis; docs/deploy.md). Unused by the default endpoints.yml.
+export POSTGRES_HOST="${POSTGRES_HOST:-localhost}"
+export POSTGRES_PORT="${POSTGRES_PORT:-5432}"
+export POSTGRES_DB="${POSTGRES_DB:-rasa}"
+export POSTGRES_USER="${POSTGRES_USER:-rasa}"
+export POSTGRES_PASSWORD="${POSTGRES_PASSWORD:-}"
+export REDIS_HOST="${REDIS_HOST:-localhost}"
+export REDIS_PORT="${REDIS_PORT:-6379}"
+export REDIS_PASSWORD="${REDIS_PASSWORD:-}"
+export REDIS_LOCK_DB="${REDIS_LOCK_DB:-1}"
 export RASA_TELEMETRY_ENABLED=false
 export SQLALCHEMY_SILENCE_UBER_WARNING=1
 export TF_CPP_MIN_LOG_LEVEL=2

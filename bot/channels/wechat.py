@@ -18,8 +18,11 @@ come from the environment (``WECHAT_TOKEN``, ``WECHAT_APPID``, ``WECHAT_AES_KEY`
 * Rendering (merge, numbered buttons, links, ``]]>``, 2048-byte parts): :mod:`.wechat_reply`;
   access_token and customer-service API: :mod:`.wechat_api`.
 
-One Sanic worker is assumed: the retry cache and the numbered choices live in this
-process. More workers (``SANIC_WORKERS`` > 1) need a shared dedup store.
+By default one Sanic worker is assumed: the retry cache and the numbered choices live in this
+process. With several servers (or ``SANIC_WORKERS`` > 1) set ``WECHAT_STATE=redis``: retries
+are then deduplicated across servers in Redis (:class:`.wechat_dedup.RedisDedup`, connection
+from ``REDIS_HOST``, ``REDIS_PORT``, ``REDIS_PASSWORD``, ``WECHAT_REDIS_DB``), and the
+access_token is held there once for all servers (:mod:`.wechat_api`).
 
 Personal data: message contents are never logged, OpenIDs only masked. The conversation of a
 user is ``wechat:<OpenID>`` (bot/sessions.py), which no other channel can address, and ID
@@ -34,9 +37,11 @@ import os
 import re
 import secrets
 import time
+from collections import OrderedDict
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Set, Tuple
 
 from defusedxml import ElementTree as SafeXML
+from redis.exceptions import RedisError
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -50,7 +55,7 @@ from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, Us
 from bot import sessions, speedups
 from bot.channels.inbound import BUSY_REPLY, admit
 from bot.channels.wechat_api import WeChatAPI, mask
-from bot.channels.wechat_dedup import CUSTOMER_SERVICE, PASSIVE, DedupCache, Entry, message_key
+from bot.channels.wechat_dedup import CUSTOMER_SERVICE, PASSIVE, DedupCache, Entry, RedisDedup, message_key
 from bot.channels.wechat_reply import NumberedChoices, escape_cdata, render_messages, split_utf8
 
 speedups.install()  # the Rasa server loads this channel: the measured speed-ups of bot/speedups.py
@@ -75,6 +80,15 @@ DEFAULT_CLICK_KEYS = {
     "CONTACT": "政策咨询电话是多少",
 }
 _TIMESTAMP = re.compile(r"[0-9]{1,12}")
+
+
+def redis_options_from_env() -> Dict[str, Any]:
+    """The Redis the WeChat channel shares (the lock store's server, its own database number)."""
+    return {"host": os.environ.get("REDIS_HOST") or "localhost",
+            "port": int(os.environ.get("REDIS_PORT") or 6379),
+            "password": os.environ.get("REDIS_PASSWORD") or None,
+            "db": int(os.environ.get("WECHAT_REDIS_DB") or 2),
+            "socket_timeout": 2.0, "socket_connect_timeout": 2.0}
 
 
 class _Refused(Exception):
@@ -113,6 +127,7 @@ class WeChatInput(InputChannel):
                                          "dedup_ttl", "api_timeout", "rest_delay", "late_limit")
                    if creds.get(k) is not None}
         return cls(
+            state=pick("state", "WECHAT_STATE") or "memory",
             token=pick("token", "WECHAT_TOKEN"),
             appid=pick("appid", "WECHAT_APPID"),
             aes_key=pick("aes_key", "WECHAT_AES_KEY"),
@@ -126,6 +141,8 @@ class WeChatInput(InputChannel):
     def __init__(
         self,
         token: str = "",
+        state: str = "memory",
+        redis_options: Optional[Dict[str, Any]] = None,
         appid: str = "",
         aes_key: str = "",
         secret: str = "",
@@ -155,9 +172,24 @@ class WeChatInput(InputChannel):
                     self.problem = "WECHAT_AES_KEY 无效（应为 43 个字符）"
         if self.problem:
             logger.warning("WeChat channel 未配置: %s; its routes answer 503.", self.problem)
+        self.shared: Optional[RedisDedup] = None
+        shared_redis = None
+        if state == "redis":
+            import redis
+            import redis.asyncio
+
+            options = redis_options or redis_options_from_env()
+            self.shared = RedisDedup(redis.asyncio.Redis(**options), ttl=dedup_ttl)
+            shared_redis = redis.Redis(**options)
+            logger.info("WeChat channel: retries and the access_token shared in Redis (%s:%s db %s)",
+                        options["host"], options["port"], options["db"])
+        elif state != "memory":
+            raise ValueError(f"WECHAT_STATE must be memory or redis, not {state!r}")
+        self._shared_tasks: "OrderedDict[Any, asyncio.Task]" = OrderedDict()
+        self._shared_waiters: Dict[Any, int] = {}
         self.api: Optional[WeChatAPI] = None
         if appid and secret:
-            self.api = WeChatAPI(appid, secret, api_base, timeout=api_timeout)
+            self.api = WeChatAPI(appid, secret, api_base, timeout=api_timeout, shared_redis=shared_redis)
         elif token:
             logger.warning("Customer-service messages need WECHAT_APPID and WECHAT_SECRET: answers "
                            "slower than %.1f s and parts after the first cannot be delivered.", passive_budget)
@@ -320,6 +352,12 @@ class WeChatInput(InputChannel):
         kind, text = self._classify(msg)
         if kind != "bot":
             return text
+        if self.shared is not None:
+            return await self._dispatch_shared(msg, key, text, on_new_message, started)
+        return await self._dispatch_here(msg, key, text, on_new_message, started)
+
+    async def _dispatch_here(self, msg, key, text: str, on_new_message, started: float) -> Optional[str]:
+        """Deduplication in this process (:class:`DedupCache`)."""
         entry = self.dedup.get(key)
         if entry is not None:
             logger.info("WeChat retry #%d from %s joins its answer", entry.tries, mask(msg.source))
@@ -361,6 +399,127 @@ class WeChatInput(InputChannel):
         if entry.mode is None:
             self._go_late(entry, openid)
         return None
+
+    # --- several servers: retries deduplicated in Redis ----------------------------------
+
+    async def _dispatch_shared(self, msg, key, text: str, on_new_message, started: float) -> Optional[str]:
+        try:
+            first = await self.shared.claim(key)
+        except RedisError as error:
+            logger.error("WeChat: Redis unavailable (%s); this message is deduplicated on this server only",
+                         type(error).__name__)
+            return await self._dispatch_here(msg, key, text, on_new_message, started)
+        if first:
+            self._start_shared_work(key, msg, text, on_new_message)
+        else:
+            logger.info("WeChat retry from %s joins the answer of another try", mask(msg.source))
+        return await self._answer_shared(key, msg, text, on_new_message, started)
+
+    def _start_shared_work(self, key, msg, text: str, on_new_message) -> None:
+        async def work() -> List[str]:
+            heartbeat = asyncio.create_task(self._keep_alive(key))
+            try:
+                parts = await self._numbered_or_bot(on_new_message, msg, text)
+            finally:
+                heartbeat.cancel()
+            try:
+                await self.shared.put_reply(key, parts)
+            except RedisError as error:
+                logger.error("WeChat: the answer to %s could not be shared in Redis (%s)",
+                             mask(msg.source), type(error).__name__)
+            return parts
+
+        self._shared_tasks[key] = self._keep(work())
+        while len(self._shared_tasks) > 1000:
+            self._shared_tasks.popitem(last=False)
+
+    async def _numbered_or_bot(self, on_new_message, msg, text: str) -> List[str]:
+        if msg.type == "text":
+            choice = self.choices.resolve(msg.source, text)
+            if choice is not None and choice.payload is None:
+                return [choice.link]
+            if choice is not None:
+                text = choice.payload
+        return await self._run_bot(on_new_message, msg, text)
+
+    async def _keep_alive(self, key) -> None:
+        while True:
+            await asyncio.sleep(self.shared.lease / 3)
+            try:
+                await self.shared.keep_alive(key)
+            except RedisError:
+                pass
+
+    async def _answer_shared(self, key, msg, text: str, on_new_message, started: float) -> Optional[str]:
+        """As :meth:`_answer`, across servers: the reply comes from Redis, the mode is taken with SET NX."""
+        openid, loop = msg.source, asyncio.get_running_loop()
+        deadline = started + self.passive_budget
+        self._shared_waiters[key] = self._shared_waiters.get(key, 0) + 1
+        parts: Optional[List[str]] = None
+        try:
+            while True:
+                parts = await self.shared.reply(key)
+                if parts is not None or loop.time() >= deadline:
+                    break
+                task = self._shared_tasks.get(key)
+                if task is None and await self.shared.orphaned(key) and await self.shared.take_over(key):
+                    logger.warning("WeChat: the server answering %s is gone; this one takes over", mask(openid))
+                    self._start_shared_work(key, msg, text, on_new_message)
+                    task = self._shared_tasks[key]
+                pause = max(0.0, min(self.shared.poll, deadline - loop.time()))
+                if task is not None and not task.done():
+                    await asyncio.wait({task}, timeout=pause)
+                else:
+                    await asyncio.sleep(pause)
+        except asyncio.CancelledError:
+            if self._shared_waiters.get(key) == 1:  # WeChat hung up and no other try waits here
+                self._keep(self._late_shared(key, openid))
+            raise
+        except RedisError as error:
+            logger.error("WeChat: Redis unavailable while answering %s (%s)", mask(openid), type(error).__name__)
+            task = self._shared_tasks.get(key)
+            if task is None:
+                return None
+            await asyncio.wait({task}, timeout=max(0.0, deadline - loop.time()))
+            return task.result()[0] if task.done() and not task.cancelled() and task.result() else None
+        finally:
+            self._shared_waiters[key] -= 1
+            if not self._shared_waiters[key]:
+                del self._shared_waiters[key]
+        try:
+            if parts is not None:
+                if await self.shared.take_mode(key, PASSIVE):
+                    if len(parts) > 1:
+                        self._keep(self._deliver(openid, parts[1:], delay=self.rest_delay))
+                    return parts[0] if parts else None
+                if await self.shared.mode(key) == PASSIVE:
+                    return parts[0] if parts else None  # the same passive answer again (an earlier one was lost)
+                return None
+            await self._late_shared(key, openid)
+        except RedisError as error:
+            logger.error("WeChat: Redis unavailable while answering %s (%s)", mask(openid), type(error).__name__)
+        return None
+
+    async def _late_shared(self, key, openid: str) -> None:
+        """The first try anywhere to find the answer late sends it through the customer-service API."""
+        if await self.shared.take_mode(key, CUSTOMER_SERVICE):
+            logger.info("Answer to %s not ready in %.1f s: 'success' now, customer-service "
+                        "message later", mask(openid), self.passive_budget)
+            self._keep(self._deliver_shared_when_done(key, openid))
+
+    async def _deliver_shared_when_done(self, key, openid: str) -> None:
+        loop = asyncio.get_running_loop()
+        give_up = loop.time() + self.late_limit
+        while loop.time() < give_up:
+            try:
+                parts = await self.shared.reply(key)
+            except RedisError:
+                parts = None
+            if parts is not None:
+                await self._deliver(openid, parts)
+                return
+            await asyncio.sleep(0.2)
+        logger.warning("The bot took over %.0f s for %s: no answer sent", self.late_limit, mask(openid))
 
     def _go_late(self, entry: Entry, openid: str) -> None:
         entry.mode = CUSTOMER_SERVICE
