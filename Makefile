@@ -47,8 +47,9 @@ run: $(MODEL) ## start the assistant: action server + Rasa server (REST on :5005
 shell: $(MODEL) ## chat with the assistant in this terminal (action server started and stopped with it)
 	scripts/run.sh shell
 
-test: $(MODEL) ## run every test (installs Debian's chromium for the browser tests first, if missing)
+test: $(MODEL) ## run every test (installs Debian's chromium, redis-server, postgresql and nginx first, if missing)
 	scripts/install-browser.sh
+	scripts/services.sh install
 	$(PY) -m pytest
 
 search: $(KB) ## hotline lookup: make search q=退休名师
