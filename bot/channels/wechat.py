@@ -56,7 +56,7 @@ from bot import sessions, speedups
 from bot.channels.inbound import BUSY_REPLY, admit
 from bot.channels.wechat_api import WeChatAPI, mask
 from bot.channels.wechat_dedup import CUSTOMER_SERVICE, PASSIVE, DedupCache, Entry, RedisDedup, message_key
-from bot.channels.wechat_reply import NumberedChoices, escape_cdata, render_messages, split_utf8
+from bot.channels.wechat_reply import Choice, NumberedChoices, escape_cdata, render_messages, split_utf8
 
 speedups.install()  # the Rasa server loads this channel: the measured speed-ups of bot/speedups.py
 
@@ -434,13 +434,24 @@ class WeChatInput(InputChannel):
             self._shared_tasks.popitem(last=False)
 
     async def _numbered_or_bot(self, on_new_message, msg, text: str) -> List[str]:
+        """As in :meth:`_dispatch_here`, with the user's numbered choices read from and written to Redis."""
         if msg.type == "text":
+            try:
+                shared = await self.shared.choices(msg.source)
+                self.choices.remember(msg.source, [Choice(*c) for c in shared])
+            except RedisError:
+                pass  # this server's own memory of the choices, if any
             choice = self.choices.resolve(msg.source, text)
             if choice is not None and choice.payload is None:
                 return [choice.link]
             if choice is not None:
                 text = choice.payload
-        return await self._run_bot(on_new_message, msg, text)
+        parts = await self._run_bot(on_new_message, msg, text)
+        try:
+            await self.shared.save_choices(msg.source, self.choices.current(msg.source))
+        except RedisError:
+            pass
+        return parts
 
     async def _keep_alive(self, key) -> None:
         while True:

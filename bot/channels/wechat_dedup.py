@@ -133,6 +133,18 @@ class RedisDedup:
     async def take_mode(self, key: Hashable, mode: str) -> bool:
         return bool(await self.redis.set(redis_key(key) + ":mode", mode, nx=True, ex=self.ttl))
 
+    # the numbers of a user's last reply (NumberedChoices), so that "2" means the same on every server
+    async def save_choices(self, openid: str, choices: List[tuple], ttl: float = 1800.0) -> None:
+        name = redis_key(("choices", openid), prefix="dongchuan:wechat:choices:")
+        if choices:
+            await self.redis.set(name, json.dumps([list(c) for c in choices], ensure_ascii=False), ex=int(ttl))
+        else:
+            await self.redis.delete(name)
+
+    async def choices(self, openid: str) -> List[list]:
+        raw = await self.redis.get(redis_key(("choices", openid), prefix="dongchuan:wechat:choices:"))
+        return [] if raw is None else json.loads(raw)
+
     async def mode(self, key: Hashable) -> Optional[str]:
         raw = await self.redis.get(redis_key(key) + ":mode")
         return raw.decode() if isinstance(raw, bytes) else raw

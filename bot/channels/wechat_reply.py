@@ -154,3 +154,10 @@ class NumberedChoices:
             del self._by_user[user]
             return None
         return choices[number - 1] if 1 <= number <= len(choices) else None
+
+    def current(self, user: str) -> List[Choice]:
+        """The user's choices still valid (for sharing them with other servers)."""
+        entry = self._by_user.get(user)
+        if entry is None or self._clock() > entry[0]:
+            return []
+        return list(entry[1])

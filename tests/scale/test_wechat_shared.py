@@ -145,3 +145,16 @@ def test_message_keys_in_redis_do_not_show_the_openid(redis_options):
 
     key = redis_key(message_key(parse_message(text_xml("你好", msg_id=1))))
     assert OPENID not in key and key.startswith("dongchuan:wechat:msg:")
+
+
+def test_a_number_answered_on_the_other_server_picks_the_button_of_the_last_reply(redis_options):
+    async def scenario():
+        bots = [Bot(), Bot()]
+        async with two_servers(redis_options, bots) as (fake, (a, b), http):
+            status, body = await post(http, a, *wechat_request(text_xml("学历补贴")))
+            assert reply_of(body)["Content"] == expected_reply("学历补贴")
+            status, body = await post(http, b, *wechat_request(text_xml("2")))
+            assert status == 200
+        assert bots[1].runs[-1][1] == '/inform{"degree": "硕士"}'
+
+    run(scenario())
