@@ -52,7 +52,8 @@ def run_load(cluster: Cluster) -> list:
                 name = f"{'1 Rasa server' if setup == 'one' else '2 Rasa servers'}, " + \
                        (f"{rate:g} messages/s" if rate else "capacity")
                 phase = Phase(name, rate).run(cluster.balancers[setup] + REST)
-                results.append((setup, rate, repeat, phase.figures()))
+                figures = {**phase.figures(), "load": os.getloadavg()[0]}  # the machine's, all users
+                results.append((setup, rate, repeat, figures))
                 print(name, {k: round(v, 1) for k, v in phase.figures().items()}, flush=True)
     return results
 
@@ -159,7 +160,7 @@ def main() -> int:
             f = by[(setup, rate)]
             rows.append(f"| {name} | {label} | {cell(f, 'p50', '{:.0f}')} ms | **{cell(f, 'p95', '{:.0f}')} ms** | "
                         f"{cell(f, 'p99', '{:.0f}')} ms | **{cell(f, 'rate', '{:.1f}')}** | "
-                        f"{cell(f, 'errors', '{:d}')} |")
+                        f"{cell(f, 'errors', '{:d}')} | {cell(f, 'load', '{:.1f}')} |")
     pg, sq = cost["postgres"], cost["sqlite_cached"]
     la, lr, lm = cost["lock_atomic"], cost["lock_rasa_redis"], cost["lock_memory"]
     text = f"""# Scaled mode: 1 and 2 Rasa servers behind nginx, and what PostgreSQL and Redis cost per message
@@ -172,11 +173,13 @@ one in front of both — all on this one machine. The load is benchmarks/rest_lo
 messages per phase; N messages/s = a seeded Poisson stream; capacity = no pauses). The phases alternate between
 the two balancers, {REPEATS} runs each; a cell shows the runs in order (run 1 / run 2).
 
-| setup | load | p50 | p95 | p99 | messages/s | errors |
-| --- | --- | --- | --- | --- | --- | --- |
+| setup | load | p50 | p95 | p99 | messages/s | errors | load average (1 min) |
+| --- | --- | --- | --- | --- | --- | --- | --- |
 {chr(10).join(rows)}
 
-Everything shares the same two cores: the Rasa servers, the action servers, PostgreSQL, Redis, nginx and the load
+The last column is the machine's 1-minute load average at the end of each phase: this VM's two cores are shared
+with other users' servers and tests, so a load far above 2 means the figures measure the contention as much as
+this code. Everything shares the same two cores: the Rasa servers, the action servers, PostgreSQL, Redis, nginx and the load
 generator. A second Rasa server adds a process, not a core, so on this machine it can only spread queueing; on
 machines of their own, servers add capacity until PostgreSQL or Redis saturates (per-message costs below).
 
