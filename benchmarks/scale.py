@@ -106,11 +106,10 @@ async def lock_cost(store, n: int = 500) -> dict:
 
 def costs(cluster: Cluster, sample_sender: str) -> dict:
     from rasa.core.lock_store import InMemoryLockStore, RedisLockStore
-    from rasa.core.tracker_store import SQLTrackerStore
     from rasa.shared.core.domain import Domain
 
     from bot.lock_store import AtomicRedisLockStore
-    from bot.tracker_store import CachedSQLTrackerStore
+    from bot.tracker_store import CachedSQLTrackerStore, RedactingSQLTrackerStore
 
     e = cluster.service_env
     domain = Domain.load(str(ROOT / "domain.yml"))
@@ -119,7 +118,7 @@ def costs(cluster: Cluster, sample_sender: str) -> dict:
     turns = [t for events in stored.values() for t in turns_of(events)]
     out = {"turns": len(turns), "events_per_turn": statistics.mean(len(t) for t in turns) if turns else 0}
     with tempfile.TemporaryDirectory() as tmp:
-        postgres = SQLTrackerStore(domain, dialect="postgresql", host=e["POSTGRES_HOST"], port=e["POSTGRES_PORT"],
+        postgres = RedactingSQLTrackerStore(domain, dialect="postgresql", host=e["POSTGRES_HOST"], port=e["POSTGRES_PORT"],
                                    db=e["POSTGRES_DB"], username=e["POSTGRES_USER"], password=e["POSTGRES_PASSWORD"])
         sqlite = CachedSQLTrackerStore(domain, dialect="sqlite", db=str(Path(tmp) / "tracker.db"))
         out["postgres"] = asyncio.run(replay(postgres, turns, domain))
@@ -135,7 +134,8 @@ def cluster_senders(cluster: Cluster, prefix: str) -> list:
     import contextlib
 
     with contextlib.closing(cluster.connect_postgres()) as conn, conn.cursor() as cur:
-        cur.execute("SELECT DISTINCT sender_id FROM events WHERE sender_id LIKE %s LIMIT 40", (prefix + "%",))
+        cur.execute("SELECT DISTINCT sender_id FROM events WHERE sender_id LIKE %s LIMIT 40",
+                    ("rest:" + prefix + "%",))
         return cur.fetchall()
 
 
@@ -167,7 +167,7 @@ def main() -> int:
 
 Measured by `make bench-scale` (`benchmarks/scale.py`) on {platform.machine()}, {os.cpu_count()} shared cores,
 Python {platform.python_version()}: Redis, PostgreSQL, two action servers and two Rasa servers
-(endpoints.scaled.yml: Rasa's SQL tracker store on PostgreSQL without a cache, bot/lock_store.py's atomic Redis
+(endpoints.scaled.yml: Rasa's SQL tracker store on PostgreSQL, masking, no cache, bot/lock_store.py's atomic Redis
 lock store), one Sanic worker each, and two nginx balancers (deploy/nginx.conf) — one in front of server 1 only,
 one in front of both — all on this one machine. The load is benchmarks/rest_load.py's (20 conversations, 600
 messages per phase; N messages/s = a seeded Poisson stream; capacity = no pauses). The phases alternate between
@@ -191,8 +191,8 @@ conversations of 10 turns.
 
 | per message | median | |
 | --- | --- | --- |
-| PostgreSQL, Rasa's SQLTrackerStore (scaled mode): retrieve | {pg['retrieve']:.2f} ms | |
-| PostgreSQL, Rasa's SQLTrackerStore: save | {pg['save']:.2f} ms | retrieve + save p95 {pg['total_p95']:.2f} ms |
+| PostgreSQL, RedactingSQLTrackerStore (Rasa's SQL store, scaled mode): retrieve | {pg['retrieve']:.2f} ms | |
+| PostgreSQL, RedactingSQLTrackerStore: save | {pg['save']:.2f} ms | retrieve + save p95 {pg['total_p95']:.2f} ms |
 | SQLite, cached store of endpoints.yml (default): retrieve | {sq['retrieve']:.2f} ms | |
 | SQLite, cached store: save | {sq['save']:.2f} ms | retrieve + save p95 {sq['total_p95']:.2f} ms |
 | Redis lock, bot.lock_store.AtomicRedisLockStore (take + release) | {la['median']:.2f} ms | p95 {la['p95']:.2f} ms |

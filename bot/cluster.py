@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import secrets
 import signal
 import subprocess
 import time
@@ -56,6 +57,9 @@ class Cluster:
         self.balancers: Dict[str, str] = {}
         self.service_env: Dict[str, str] = {}
         self._stack = contextlib.ExitStack()
+        # one deployment: the same action server token and session secret on every server
+        self.shared_env = {"ACTION_SERVER_TOKEN": secrets.token_urlsafe(24),
+                           "SESSION_SECRET": secrets.token_urlsafe(32)}
 
     # -- lifecycle ------------------------------------------------------------------------------------------
     def __enter__(self) -> "Cluster":
@@ -86,12 +90,12 @@ class Cluster:
         for i, (action_port, rasa_port) in enumerate(ports):
             env = self.server_env(action_port, rasa_port, balancer_port)
             log = self._stack.enter_context(open(self.workdir / f"actions-{i + 1}.log", "ab"))
-            self.actions.append(self._spawn(["run", "actions", "--actions", "actions", "--port", str(action_port)],
-                                            env, log))
+            self.actions.append(self._spawn([str(BIN / "python"), "-m", "bot.action_server", "--actions",
+                                             "actions", "--port", str(action_port)], env, log))
         for i, (action_port, rasa_port) in enumerate(ports):
             env = self.server_env(action_port, rasa_port, balancer_port)
             log = self._stack.enter_context(open(self.workdir / f"rasa-{i + 1}.log", "ab"))
-            self.rasa.append(self._spawn(["run", "--model", str(MODEL), "--port", str(rasa_port), "--interface",
+            self.rasa.append(self._spawn([str(BIN / "rasa"), "run", "--model", str(MODEL), "--port", str(rasa_port), "--interface",
                                           "127.0.0.1", "--credentials", "credentials.yml",
                                           "--endpoints", "endpoints.scaled.yml"], env, log))
             self.rasa_urls.append(f"http://127.0.0.1:{rasa_port}")
@@ -112,16 +116,15 @@ class Cluster:
             self.balancers[name] = f"http://127.0.0.1:{port}"
 
     def server_env(self, action_port: int, rasa_port: int, balancer_port: int) -> dict:
-        extra = {**self.service_env, "TICKET_LOCK_LIFETIME": "10", "REDIS_LOCK_DB": "1",
+        extra = {**self.service_env, **self.shared_env, "TICKET_LOCK_LIFETIME": "10", "REDIS_LOCK_DB": "1",
                  "WECHAT_STATE": "redis", "SANIC_PROXIES_COUNT": "1", **self.extra_env}
         env = environment(self.workdir, action_port, rasa_port, extra)
         env["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{balancer_port}"
         env["PREFILL_DIR"] = str(self.workdir / "prefill")
         return env
 
-    def _spawn(self, args: List[str], env: dict, log) -> subprocess.Popen:
-        proc = subprocess.Popen([str(BIN / "rasa"), *args], cwd=ROOT, env=env, stdout=log,
-                                stderr=subprocess.STDOUT)
+    def _spawn(self, command: List[str], env: dict, log) -> subprocess.Popen:
+        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, umask=0o077)
 
         def stop() -> None:
             if proc.poll() is None:
@@ -157,7 +160,8 @@ class Cluster:
                                 user=e["POSTGRES_USER"], password=e["POSTGRES_PASSWORD"])
 
     def events(self, senders: List[str]) -> Dict[str, List[dict]]:
-        """Every stored event of these conversations, in the order PostgreSQL holds them (by id)."""
+        """Every stored event of these conversations (ids as stored: `rest:<sender>`, `wechat:<OpenID>`, …;
+        bot/sessions.py), in the order PostgreSQL holds them (by id)."""
         found: Dict[str, List[dict]] = {s: [] for s in senders}
         with contextlib.closing(self.connect_postgres()) as conn, conn.cursor() as cur:
             cur.execute("SELECT sender_id, data FROM events WHERE sender_id = ANY(%s) ORDER BY id", (senders,))

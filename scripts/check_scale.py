@@ -50,6 +50,12 @@ BUSY = "系统繁忙，请稍后再试。"
 QUESTIONS = ["博士能拿多少补贴", "那硕士呢", "有年龄限制吗", "找哪个部门", "第九条原文", "乡村医生有什么补助",
              "社工证有什么奖励", "我34岁，全日制硕士", "是的", "区卫生健康局负责哪些条款"]
 WECHAT_TOKEN, WECHAT_APPID, WECHAT_SECRET = "scalechecktoken", "wx5ca1e0000000000", "scale-secret"
+WECHAT_OPENID_PREFIX = "o_scale_"
+
+
+def conversation(sender: str) -> str:
+    """The tracker's id of a sender here (bot/sessions.py: every conversation id carries its channel)."""
+    return ("wechat:" if sender.startswith(WECHAT_OPENID_PREFIX) else "rest:") + sender
 
 
 def _texts(messages: list) -> list:
@@ -103,11 +109,11 @@ class Ledger:
 
     # -- the comparison with the database -----------------------------------------------------------------
     def tally(self, cluster: Cluster) -> dict:
-        stored = cluster.events(list(self.sent))
+        stored = cluster.events([conversation(s) for s in self.sent])
         lost = duplicated = out_of_order = 0
         messages = sum(len(v) for v in self.sent.values())
         for sender, sent in self.sent.items():
-            events = stored[sender]
+            events = stored[conversation(sender)]
             users = [e.get("text") for e in events if e.get("event") == "user"]
             counts = Counter(users)
             for text in set(sent):
@@ -253,7 +259,7 @@ def _wechat_post(url: str, xml: str) -> str | None:
 def check_wechat(c: Cluster, ledger: Ledger, api: FakeWeChatAPI) -> None:
     a, b = c.rasa_urls[0], c.rasa_urls[1]
     for label, gap in (("at once", 0.0), ("5 s apart", 5.0)):
-        openid = f"o_scale_{uuid.uuid4().hex[:10]}"
+        openid = f"{WECHAT_OPENID_PREFIX}{uuid.uuid4().hex[:10]}"
         text = "博士能拿多少补贴"
         xml = message_xml("text", openid, text, msg_id=int(time.time() * 1000))
         with ledger.lock:
@@ -271,7 +277,7 @@ def check_wechat(c: Cluster, ledger: Ledger, api: FakeWeChatAPI) -> None:
         time.sleep(2.0)  # a customer-service message, if any, goes out after the passive part
         passive = [x for x in answers if x]
         cs = [m for who, m in api.sent if who == openid]
-        stored = sum(1 for e in c.events([openid])[openid] if e.get("event") == "user")
+        stored = sum(1 for e in c.events([conversation(openid)])[conversation(openid)] if e.get("event") == "user")
         if passive and cs and any(m == passive[0] for m in cs):
             ledger.wechat_duplicates += 1
             ledger.fail(f"WeChat {label}: answered passively and through the customer-service API")
