@@ -45,7 +45,7 @@ class Application:
     json_url: str
     expires_at: dt.datetime
     items: list[dict]                 # the payload's items: item_id, citation, name, amount_text, status …
-    path: str                         # the DOCX on disk
+    path: str                         # the DOCX on disk ("" in the SQL store: documents are rows)
     json_path: str
     reference: str
     changed: dict = field(default_factory=dict)   # self-check facts the applicant's answers changed
@@ -125,5 +125,5 @@ def create_application(profile: dict, applicant: dict, item_ids: list[str] | Non
     stored = store.save(payload["reference"], render(payload), to_json(payload), now=now.timestamp())
     return Application(token=stored.token, url=download_url(stored.token), json_url=download_url(stored.token, "json"),
                        expires_at=stored.expires_at.astimezone(CHINA), items=payload["items"],
-                       path=str(stored.docx_path), json_path=str(stored.json_path), reference=payload["reference"],
+                       path=str(stored.docx_path or ""), json_path=str(stored.json_path or ""), reference=payload["reference"],
                        changed=done.changed, payload=payload)

@@ -51,14 +51,10 @@ def serve(store: Store, name: str) -> response.HTTPResponse:
     if not m:
         return not_found()
     kind = "json" if m.group(2) == ".json" else "docx"
-    found = store.resolve(m.group(1), kind)
+    found = store.fetch(m.group(1), kind)
     if not found:
         return not_found()
-    path, reference = found
-    try:
-        body = path.read_bytes()
-    except OSError:          # purged between lookup and read
-        return not_found()
+    body, reference = found
     filename = f"{TITLE}-{reference}.{kind}"
     ascii_name = f"prefill-{reference}.{kind}"
     headers = {**NO_STORE, "Content-Disposition":

@@ -10,6 +10,8 @@
 - Records and files older than the retention (env `PREFILL_RETENTION_DAYS`, default 7) are purged: when a token
   is resolved, when an application is created, by the download channel every hour, and by
   `python -m bot.prefill purge [--all]`.
+- With `PREFILL_DATABASE_URL` set (several servers: docs/deploy.md), `Store()` is sql_store.SQLStore instead: the
+  same API and rules, every record and document in that database, shared by all servers.
 """
 from __future__ import annotations
 
@@ -57,13 +59,21 @@ def _digest(token: str) -> str:
 class Stored:
     token: str
     reference: str
-    docx_path: Path
-    json_path: Path
+    docx_path: Path | None          # None in the SQL store (documents are rows)
+    json_path: Path | None
     created_at: dt.datetime
     expires_at: dt.datetime
 
 
 class Store:
+    def __new__(cls, directory: str | Path | None = None, retention: float | None = None):
+        url = os.environ.get("PREFILL_DATABASE_URL", "").strip()
+        if cls is Store and directory is None and url:
+            from .sql_store import SQLStore   # several servers: one database for all (sql_store.py)
+
+            return SQLStore(url, retention)
+        return super().__new__(cls)
+
     def __init__(self, directory: str | Path | None = None, retention: float | None = None):
         self.directory = Path(directory or os.environ.get("PREFILL_DIR") or DEFAULT_DIR).resolve()
         self.retention = retention_days() if retention is None else float(retention)
@@ -143,6 +153,17 @@ class Store:
         if path is None or not path.is_file():
             return None
         return path, row["reference"]
+
+    def fetch(self, token, kind: str = "docx", now: float | None = None) -> tuple[bytes, str] | None:
+        """(document bytes, reference) of a live token, or None (also if the file went away meanwhile)."""
+        found = self.resolve(token, kind, now)
+        if not found:
+            return None
+        path, reference = found
+        try:
+            return path.read_bytes(), reference
+        except OSError:          # purged between lookup and read
+            return None
 
     def keep(self, ref: str, kind: str, value: str, now: float | None = None) -> None:
         """Hold one personal value (an ID number, a phone) under `ref` until the retention ends."""
