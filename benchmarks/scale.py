@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bot.cluster import REST, Cluster  # noqa: E402
-from bot.serve import post  # noqa: E402
+import rest_load  # noqa: E402
 from rest_load import QUESTIONS, TARGET_RATE, Phase  # noqa: E402
 
 REPEATS = 2  # each (setup, phase) this many times, alternating
@@ -43,9 +43,10 @@ def percentile(values, q):
 
 def run_load(cluster: Cluster) -> list:
     results = []
+    rest_load.post = cluster.post  # through nginx, REST senders are integrations: the bearer secret (rest.py)
     for url in cluster.balancers.values():  # warm-up through each balancer
         for q in QUESTIONS:
-            post(url + REST, {"sender": "bench-warm", "message": q})
+            cluster.post(url + REST, {"sender": "bench-warm", "message": q})
     for repeat in range(REPEATS):
         for rate in (TARGET_RATE, 0.0):
             for setup in ("one", "all"):

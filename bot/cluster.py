@@ -59,7 +59,8 @@ class Cluster:
         self._stack = contextlib.ExitStack()
         # one deployment: the same action server token and session secret on every server
         self.shared_env = {"ACTION_SERVER_TOKEN": secrets.token_urlsafe(24),
-                           "SESSION_SECRET": secrets.token_urlsafe(32)}
+                           "SESSION_SECRET": secrets.token_urlsafe(32),
+                           "REST_API_SECRET": secrets.token_urlsafe(24)}   # integrations through the balancer
 
     # -- lifecycle ------------------------------------------------------------------------------------------
     def __enter__(self) -> "Cluster":
@@ -88,12 +89,12 @@ class Cluster:
         ports = [(free_port(), free_port()) for _ in range(self.n)]
         balancer_port = free_port()
         for i, (action_port, rasa_port) in enumerate(ports):
-            env = self.server_env(action_port, rasa_port, balancer_port)
+            env = self.server_env(action_port, rasa_port, balancer_port, i)
             log = self._stack.enter_context(open(self.workdir / f"actions-{i + 1}.log", "ab"))
             self.actions.append(self._spawn([str(BIN / "python"), "-m", "bot.action_server", "--actions",
                                              "actions", "--port", str(action_port)], env, log))
         for i, (action_port, rasa_port) in enumerate(ports):
-            env = self.server_env(action_port, rasa_port, balancer_port)
+            env = self.server_env(action_port, rasa_port, balancer_port, i)
             log = self._stack.enter_context(open(self.workdir / f"rasa-{i + 1}.log", "ab"))
             self.rasa.append(self._spawn([str(BIN / "rasa"), "run", "--model", str(MODEL), "--port", str(rasa_port), "--interface",
                                           "127.0.0.1", "--credentials", "credentials.yml",
@@ -115,12 +116,20 @@ class Cluster:
                 self._stack.callback(_services, "stop", str(directory))
             self.balancers[name] = f"http://127.0.0.1:{port}"
 
-    def server_env(self, action_port: int, rasa_port: int, balancer_port: int) -> dict:
+    def prefill_database_url(self) -> str:
+        e = self.service_env
+        return (f"postgresql://{e['POSTGRES_USER']}:{e['POSTGRES_PASSWORD']}@{e['POSTGRES_HOST']}:"
+                f"{e['POSTGRES_PORT']}/{e['POSTGRES_DB']}")
+
+    def server_env(self, action_port: int, rasa_port: int, balancer_port: int, index: int) -> dict:
         extra = {**self.service_env, **self.shared_env, "TICKET_LOCK_LIFETIME": "10", "REDIS_LOCK_DB": "1",
-                 "WECHAT_STATE": "redis", "SANIC_PROXIES_COUNT": "1", **self.extra_env}
+                 "WECHAT_STATE": "redis", "SANIC_PROXIES_COUNT": "1",
+                 "PREFILL_DATABASE_URL": self.prefill_database_url(), **self.extra_env}
         env = environment(self.workdir, action_port, rasa_port, extra)
         env["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{balancer_port}"
-        env["PREFILL_DIR"] = str(self.workdir / "prefill")
+        # each machine its own disk: nothing may rely on a shared PREFILL_DIR (the SQL store is what is shared)
+        env["PREFILL_DIR"] = str(self.workdir / f"prefill-{index + 1}")
+        env["SESSION_SECRET_FILE"] = str(self.workdir / f"session_secret-{index + 1}")
         return env
 
     def _spawn(self, command: List[str], env: dict, log) -> subprocess.Popen:
@@ -137,6 +146,15 @@ class Cluster:
 
         self._stack.callback(stop)
         return proc
+
+    def post(self, url: str, payload: dict, timeout: float = 30) -> list:
+        """POST to a REST webhook as an integration (bot/channels/rest.py: the bearer secret, via nginx too)."""
+        req = urllib.request.Request(url, json.dumps(payload).encode(), self.rest_headers())
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            return json.loads(r.read().decode())
+
+    def rest_headers(self) -> dict:
+        return {"Content-Type": "application/json", "Authorization": f"Bearer {self.shared_env['REST_API_SECRET']}"}
 
     # -- what the checks do -------------------------------------------------------------------------------
     def kill(self, index: int) -> None:

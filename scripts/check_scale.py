@@ -11,7 +11,10 @@ and nginx in front (bot/cluster.py), then:
    message, never both); a fake WeChat API on loopback records what is sent;
 4. Redis is restarted in the middle of a paced load: messages that meet the outage get 系统繁忙 and are sent again
    (as a user would); no server restarts;
-5. one Rasa server is SIGKILLed in the middle of a paced load: nginx sends the rest to the other; a message that
+5. a prefilled application is made in a conversation whose messages alternate between the servers (each server
+   with its own PREFILL_DIR: only the SQL store is shared), downloads through both, and `python -m bot.prefill
+   purge --all` on the side removes it for both;
+6. one Rasa server is SIGKILLed in the middle of a paced load: nginx sends the rest to the other; a message that
    was in flight on the killed server gets an error and is sent again.
 
 Every conversation is then read back from PostgreSQL and compared with what was sent and answered:
@@ -28,8 +31,11 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import io
 import json
 import os
+import re
+import subprocess
 import sys
 import tempfile
 import threading
@@ -41,10 +47,14 @@ import uuid
 from collections import Counter, defaultdict
 from pathlib import Path
 
+import docx
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.cluster import REST, WECHAT, Cluster  # noqa: E402
 from bot.channels.wechat_simulator import message_xml, read_reply, signed_request  # noqa: E402
+from bot.prefill.validate import mask_text  # noqa: E402
+from tests.e2e.flows import NEW_PHONE, TEST_ID, fill_application  # noqa: E402
 
 BUSY = "系统繁忙，请稍后再试。"
 QUESTIONS = ["博士能拿多少补贴", "那硕士呢", "有年龄限制吗", "找哪个部门", "第九条原文", "乡村医生有什么补助",
@@ -54,8 +64,13 @@ WECHAT_OPENID_PREFIX = "o_scale_"
 
 
 def conversation(sender: str) -> str:
-    """The tracker's id of a sender here (bot/sessions.py: every conversation id carries its channel)."""
-    return ("wechat:" if sender.startswith(WECHAT_OPENID_PREFIX) else "rest:") + sender
+    """The tracker's id of a sender here (bot/sessions.py: every conversation id carries its channel): a web
+    session token `<id>.<signature>` is `web:<id>`, an OpenID `wechat:…`, an integration's sender `rest:…`."""
+    if sender.startswith(WECHAT_OPENID_PREFIX):
+        return "wechat:" + sender
+    if "." in sender:
+        return "web:" + sender.split(".", 1)[0]
+    return "rest:" + sender
 
 
 def _texts(messages: list) -> list:
@@ -65,7 +80,8 @@ def _texts(messages: list) -> list:
 class Ledger:
     """What was sent and answered, per conversation; compared with PostgreSQL at the end."""
 
-    def __init__(self):
+    def __init__(self, headers: dict):
+        self.headers = headers                # REST as an integration (bearer secret): bot/channels/rest.py
         self.lock = threading.Lock()
         self.sent = defaultdict(list)         # sender → texts in the order sent
         self.replies = {}                     # (sender, text) → reply texts
@@ -89,8 +105,8 @@ class Ledger:
                 self.sequential.add(sender)
         for attempt in range(attempts):
             try:
-                req = urllib.request.Request(url + REST, json.dumps({"sender": sender, "message": text}).encode(),
-                                             {"Content-Type": "application/json"})
+                who = {"session": sender} if "." in sender else {"sender": sender}
+                req = urllib.request.Request(url + REST, json.dumps({**who, "message": text}).encode(), self.headers)
                 with urllib.request.urlopen(req, timeout=60) as r:
                     messages = json.loads(r.read().decode())
                 if messages and BUSY not in _texts(messages):
@@ -161,6 +177,7 @@ class Ledger:
         for text, bots in turns:
             seen[text] += 1
             reply = self.replies.get((sender, text))
+            reply = [mask_text(r) for r in reply] if reply is not None else None  # as stored (bot/tracker_store.py)
             if reply is not None and seen[text] == 1 and self.sent[sender].count(text) == 1 and reply != bots:
                 bad += 1
                 print(f"  reply mismatch: {sender} {text!r}: answered {reply[:1]}, stored {bots[:1]}")
@@ -168,9 +185,16 @@ class Ledger:
 
 
 # -- 1. a conversation moving between servers --------------------------------------------------------------
+def web_session(c: Cluster) -> str:
+    """A public client's session, issued through the balancer by whichever server (bot/sessions.py)."""
+    req = urllib.request.Request(c.balancer + "/webhooks/rest/session", b"{}", {"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        return json.loads(r.read().decode())["session"]
+
+
 def check_moving_conversation(c: Cluster, ledger: Ledger) -> None:
     a, b = c.rasa_urls[0], c.rasa_urls[1]
-    s = f"move-{uuid.uuid4().hex[:8]}"
+    s = web_session(c)   # a web user: the session one server signed is honoured by the other
     steps = [(a, "我34岁，全日制硕士", None), (b, "我说错了，是36岁", "超过“35周岁及以下”1岁")]
     s2 = f"move-{uuid.uuid4().hex[:8]}"
     steps2 = [(a, "硕士能拿多少补贴", None), (b, "那博士呢", "25万元"), (a, "有年龄限制吗", "40周岁及以下"),
@@ -327,17 +351,66 @@ def check_redis_restart(c: Cluster, ledger: Ledger) -> None:
     print(f"4. Redis restarted during load: {retried} message(s) sent again, servers kept running", flush=True)
 
 
+# -- 5. a prefilled application across servers --------------------------------------------------------------
+def _download(url: str) -> bytes | None:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as r:
+            return r.read()
+    except urllib.error.HTTPError as error:
+        if error.code == 404:
+            return None
+        raise
+
+
+def check_prefill(c: Cluster, ledger: Ledger) -> None:
+    sender = f"apply-{uuid.uuid4().hex[:8]}"
+    turn = [0]
+
+    def ask(text: str) -> str:
+        turn[0] += 1
+        messages = ledger.send(c.rasa_urls[turn[0] % 2], sender, text) or []
+        return "\n".join((m.get("text") or "") + "".join(b.get("title", "") for b in m.get("buttons") or [])
+                         for m in messages)
+
+    try:
+        final = fill_application(ask)[-1]
+    except AssertionError as error:
+        ledger.fail(f"prefill across servers: the application did not complete ({str(error)[:80]})")
+        return
+    link = re.search(r"https?://\S+?/webhooks/prefill/download/([\w-]+)", final)
+    if not link:
+        ledger.fail("prefill across servers: no download link")
+        return
+    path = "/webhooks/prefill/download/" + link.group(1)
+    bodies = [_download(base + path) for base in [c.balancer, *c.rasa_urls]]
+    for body in bodies:
+        text = "" if body is None else "\n".join(
+            p.text for p in docx.Document(io.BytesIO(body)).paragraphs) + "".join(
+            cell.text for t in docx.Document(io.BytesIO(body)).tables for row in t.rows for cell in row.cells)
+        if body is None or NEW_PHONE not in text or TEST_ID not in text:
+            ledger.fail("prefill across servers: a server could not serve the document made through the other")
+            return
+    env = {**os.environ, "PREFILL_DATABASE_URL": c.prefill_database_url(), "PREFILL_DIR": str(c.workdir / "side")}
+    subprocess.run([sys.executable, "-m", "bot.prefill", "purge", "--all"], cwd=Path(__file__).parents[1],
+                   env=env, check=True, capture_output=True)
+    after = [_download(base + path) for base in c.rasa_urls]
+    if any(body is not None for body in after):
+        ledger.fail("prefill across servers: the purge did not remove the document everywhere")
+    print(f"5. application filled across both servers ({turn[0]} messages): downloaded through nginx and both "
+          f"servers; purged once, 404 on both", flush=True)
+
+
 def check_kill(c: Cluster, ledger: Ledger) -> None:
     before = sum(ledger.retries.values())
     paced_load(c, ledger, "kill", lambda: (c.kill(1), "Rasa server 2 SIGKILLed")[1], at=4.0)
     if c.alive()[0] is not True:
         ledger.fail("the surviving Rasa server died")
-    print(f"5. Rasa server 2 killed during load: {sum(ledger.retries.values()) - before} message(s) sent again",
+    print(f"6. Rasa server 2 killed during load: {sum(ledger.retries.values()) - before} message(s) sent again",
           flush=True)
 
 
 def main() -> int:
-    ledger = Ledger()
+    ledger = None
     keep = os.environ.get("CHECK_SCALE_DIR")  # keep the logs there instead of a temporary directory
     with (contextlib.nullcontext(keep) if keep else tempfile.TemporaryDirectory(prefix="check-scale-")) as tmp, \
             FakeWeChatAPI() as api:
@@ -345,12 +418,14 @@ def main() -> int:
                  "WECHAT_API_BASE": f"http://127.0.0.1:{api.port}"}
         started = time.monotonic()
         with Cluster(Path(tmp), servers=2, extra_env=extra) as c:
+            ledger = Ledger(c.rest_headers())
             print(f"started Redis, PostgreSQL, 2 action servers, 2 Rasa servers and nginx in "
                   f"{time.monotonic() - started:.0f} s", flush=True)
             for check in (check_moving_conversation, check_ten_at_once):
                 check(c, ledger)
             check_wechat(c, ledger, api)
             check_redis_restart(c, ledger)
+            check_prefill(c, ledger)
             check_kill(c, ledger)
             figures = ledger.tally(c)
             instances = len(c.rasa)
