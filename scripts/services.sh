@@ -9,7 +9,7 @@
 #   scripts/services.sh status [DIR]
 #
 # DIR defaults to var/services. `start` writes DIR/services.env (mode 0600) with the variables
-# endpoints.scaled.yml reads (POSTGRES_*, REDIS_*); `source` it. Passwords are random per DIR.
+# endpoints.scaled.yml reads (POSTGRES_*, REDIS_*) and PREFILL_DATABASE_URL; `source` it. Passwords are random per DIR.
 # Every server listens on 127.0.0.1 only. These are private instances for one machine's tests and trials;
 # a real deployment runs its own managed PostgreSQL and Redis (docs/deploy.md).
 # As root, PostgreSQL runs as the `postgres` user (initdb and postgres refuse root); when that user cannot
@@ -161,6 +161,10 @@ export POSTGRES_DB=rasa
 export POSTGRES_USER=rasa
 export POSTGRES_PASSWORD=$(secret)
 EOF
+    # the prefill store of every server in the same database (bot/prefill/sql_store.py)
+    ( source "$DIR/services.env"
+      echo "export PREFILL_DATABASE_URL=postgresql://$POSTGRES_USER:$POSTGRES_PASSWORD@$POSTGRES_HOST:$POSTGRES_PORT/$POSTGRES_DB"
+    ) >> "$DIR/services.env"
     chmod 600 "$DIR/services.env"
     load_env
   fi
