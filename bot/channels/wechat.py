@@ -141,8 +141,6 @@ class WeChatInput(InputChannel):
     def __init__(
         self,
         token: str = "",
-        state: str = "memory",
-        redis_options: Optional[Dict[str, Any]] = None,
         appid: str = "",
         aes_key: str = "",
         secret: str = "",
@@ -156,6 +154,8 @@ class WeChatInput(InputChannel):
         late_limit: float = 120.0,
         click_keys: Optional[Dict[str, str]] = None,
         welcome: Optional[str] = None,
+        state: str = "memory",
+        redis_options: Optional[Dict[str, Any]] = None,
     ) -> None:
         self.token = token
         self.problem: Optional[str] = None
