@@ -7,7 +7,7 @@ services: ## start private Redis + PostgreSQL under var/services (installed firs
 services-stop: ## stop the private Redis + PostgreSQL of `make services` (their data stays in var/services)
 	scripts/services.sh stop var/services
 
-check-scale: $(MODEL) ## 2 Rasa + 2 action servers on PostgreSQL/Redis behind nginx: moves, bursts, WeChat retries, Redis restart, a SIGKILL
+check-scale: $(MODEL) ## 2 Rasa + 2 action servers on PostgreSQL/Redis behind nginx: moves, bursts, WeChat retries, Redis restart, an application, a SIGKILL
 	scripts/services.sh install
 	$(PY) scripts/check_scale.py
 
