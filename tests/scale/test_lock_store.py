@@ -1,14 +1,18 @@
 """The lock store of endpoints.scaled.yml against a real Redis: one message of a conversation at a time, in the
 order they took their tickets, across servers (here: two stores, each on its own thread and event loop, as two
 Rasa servers would be). Rasa's own RedisLockStore is shown losing tickets under the same load (RasaHQ/rasa#9213)."""
+
 import asyncio
 import threading
 import uuid
 
+import pytest
 import redis
 from rasa.core.lock_store import RedisLockStore
 
 from bot.lock_store import AtomicRedisLockStore
+
+pytestmark = pytest.mark.servers  # private Redis/PostgreSQL (tests/scale/conftest.py)
 
 PER_SERVER = 30
 

@@ -12,6 +12,8 @@ from bot.prefill.store import Store
 from bot.prefill.validate import id_check_char
 from bot.prefill.vault import conceal_fields, conceal_text, reveal_fields, reveal_text
 
+pytestmark = pytest.mark.servers  # private Redis/PostgreSQL (tests/scale/conftest.py)
+
 ID = "53011319900101123" + id_check_char("53011319900101123")
 
 

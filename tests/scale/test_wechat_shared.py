@@ -2,12 +2,14 @@
 Rasa servers behind the balancer, each with its own stand-in bot; a retry that lands on the other server joins
 the work instead of running the bot again, and the answer goes out once. The access_token is fetched once for
 both (stable_token) and held in Redis."""
+
 import asyncio
 import json
 import secrets
 import time
 from contextlib import AsyncExitStack, asynccontextmanager
 
+import pytest
 import redis
 from aiohttp import web
 
@@ -16,6 +18,8 @@ from bot.channels.wechat_dedup import RedisDedup, message_key
 from tests.channels.test_wechat_channel import (APPID, OPENID, SECRET, Bot, FakeWeChatAPI, channel,
                                                 expected_reply, post, reply_of, run, serving, text_xml,
                                                 wechat_request)
+
+pytestmark = pytest.mark.servers  # private Redis/PostgreSQL (tests/scale/conftest.py)
 
 DB = 4
 
