@@ -7,7 +7,7 @@ from policy_kb.topics import facts_from_entities
 from . import compose
 from .base import SafeAction, entities_of, facts_from_json, set_topic, text_of, topic_of
 from .fallback import suggest
-from .kb import kb, policy, silence
+from .kb import kb, policy, silence, silence_cited
 from .topics import clause_named, resolve, search_items
 
 
@@ -162,7 +162,7 @@ class Procedure(SafeAction):
         if numbers:
             reply += "\n" + "、".join(compose.cite(n) for n in numbers) + compose.units_line(numbers)
         else:
-            reply += "\n" + silence("procedure")
+            reply += "\n" + silence_cited("procedure")
         dispatcher.utter_message(text=reply + _resume(tracker))
         return []
 

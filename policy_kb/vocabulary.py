@@ -272,7 +272,7 @@ INTENTS = [
     "greet", "goodbye", "thank", "affirm", "deny", "bot_challenge", "human_handoff", "out_of_scope", "chitchat",
     "ask_amount", "self_check", "ask_conditions", "ask_payment", "ask_unit", "ask_clause_text",
     "ask_unit_clauses", "ask_metadata", "ask_measure", "ask_admin_target", "ask_procedure", "ask_overview",
-    "ask_detail", "follow_up", "apply", "correct", "inform",
+    "ask_detail", "follow_up", "apply", "correct", "inform", "ask_contact",
 ]
 
 
