@@ -53,6 +53,7 @@ from wechatpy.utils import WeChatSigner
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 
 from bot import sessions, speedups
+from bot.channels import wechat_menu
 from bot.channels.inbound import BUSY_REPLY, admit
 from bot.channels.wechat_api import WeChatAPI, mask
 from bot.channels.wechat_dedup import CUSTOMER_SERVICE, PASSIVE, DedupCache, Entry, RedisDedup, message_key
@@ -68,17 +69,11 @@ WELCOME = (
     "· 解答人才政策问题，例如“博士能拿多少补贴”\n"
     "· 说明申报条件、发放方式和办理部门\n"
     "· 查找政策原文条款\n"
-    "请直接发送文字提问，也可以点下方菜单。"
+    "请直接发送文字提问。"
 )
 ASK_FOR_TEXT = "暂时只能看懂文字消息，请发送文字提问，例如：博士能拿多少补贴？"
 EMPTY_VOICE = "抱歉，没有听清这段语音，请发送文字提问。"
 UNKNOWN_MENU = "这个菜单暂时没有内容，请直接发送文字提问。"
-DEFAULT_CLICK_KEYS = {
-    "POLICY_OVERVIEW": "东川区有哪些人才政策",
-    "SUBSIDY": "人才补贴标准是多少",
-    "HOW_TO_APPLY": "怎么申报人才补贴",
-    "CONTACT": "政策咨询电话是多少",
-}
 _TIMESTAMP = re.compile(r"[0-9]{1,12}")
 
 
@@ -123,6 +118,9 @@ class WeChatInput(InputChannel):
             value = creds.get(key)
             return str(value if value not in (None, "") else os.environ.get(env, "")).strip()
 
+        if "click_keys" in creds:
+            logger.warning("credentials.yml: click_keys is no longer read; the click keys and their questions "
+                           "live in the menu file (wechat_menu.yml)")
         options = {k: creds[k] for k in ("passive_budget", "timestamp_window", "max_body_bytes",
                                          "dedup_ttl", "api_timeout", "rest_delay", "late_limit")
                    if creds.get(k) is not None}
@@ -133,7 +131,7 @@ class WeChatInput(InputChannel):
             aes_key=pick("aes_key", "WECHAT_AES_KEY"),
             secret=pick("secret", "WECHAT_SECRET"),
             api_base=pick("api_base", "WECHAT_API_BASE") or None,
-            click_keys=creds.get("click_keys"),
+            menu=creds.get("menu"),
             welcome=creds.get("welcome"),
             **{k: float(v) for k, v in options.items()},
         )
@@ -156,6 +154,7 @@ class WeChatInput(InputChannel):
         welcome: Optional[str] = None,
         state: str = "memory",
         redis_options: Optional[Dict[str, Any]] = None,
+        menu: Optional[str] = None,
     ) -> None:
         self.token = token
         self.problem: Optional[str] = None
@@ -198,11 +197,24 @@ class WeChatInput(InputChannel):
         self.max_body_bytes = int(max_body_bytes)
         self.rest_delay = rest_delay
         self.late_limit = late_limit
-        self.click_keys = dict(DEFAULT_CLICK_KEYS if click_keys is None else click_keys)
-        self.welcome = welcome or WELCOME
+        menu_data = self._menu(menu)
+        self.click_keys = dict(wechat_menu.click_keys(menu_data) if click_keys is None else click_keys)
+        self.welcome = welcome or "\n".join(filter(None, (WELCOME, wechat_menu.menu_hint(menu_data))))
         self.dedup = DedupCache(ttl=dedup_ttl)
         self.choices = NumberedChoices()
         self._background_tasks: Set[asyncio.Task] = set()
+
+    @staticmethod
+    def _menu(path: Optional[str]) -> dict:
+        """The 公众号 menu (wechat_menu.yml, or ``menu:`` in credentials.yml): the one source of the click keys."""
+        try:
+            menu = wechat_menu.load(path)
+        except Exception as error:  # a broken menu file must not stop the assistant
+            logger.error("WeChat menu file unreadable (%s): CLICK events get %r", type(error).__name__, UNKNOWN_MENU)
+            return {}
+        for problem in wechat_menu.problems(menu):
+            logger.warning("WeChat menu: %s", problem)
+        return menu
 
     # --- HTTP -------------------------------------------------------------------------
 

@@ -167,6 +167,21 @@ class WeChatAPI:
                 raise asyncio.TimeoutError()
             await asyncio.sleep(0.1)  # another server is fetching it
 
+    async def create_menu(self, menu: dict) -> None:
+        """Publish the custom menu (wechatpy's ``menu.create``) with the cached token, refreshed once if
+        WeChat rejects it. Raises ``WeChatClientException`` (with ``errcode``) or a network error."""
+        stale: Optional[str] = None
+        for attempt in (1, 2):
+            token = await self.access_token(stale)
+            try:
+                await self._blocking(self._client.menu.create, menu)
+                return
+            except WeChatClientException as error:
+                if error.errcode not in TOKEN_ERRORS or attempt == 2:
+                    raise
+                logger.info("WeChat rejected the access_token (%s); refreshing", error.errcode)
+                stale = token
+
     async def send_text(self, openid: str, content: str) -> bool:
         """Send one text through the customer-service API; ``False`` (logged) if it failed."""
         stale: Optional[str] = None

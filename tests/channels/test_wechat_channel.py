@@ -327,10 +327,13 @@ def test_voice_uses_recognition_and_asks_for_text_when_empty():
 def test_subscribe_welcomes_without_running_the_bot():
     async def scenario():
         bot = Bot()
-        async with serving(channel(), bot) as (url, http):
+        welcoming = channel()
+        async with serving(welcoming, bot) as (url, http):
             status, body = await post(http, url, *wechat_request(event_xml("subscribe", "")))
-            assert status == 200 and reply_of(body)["Content"] == WELCOME
+            welcome = reply_of(body)["Content"]
+            assert status == 200 and welcome == welcoming.welcome and welcome.startswith(WELCOME)
             assert "补贴" in WELCOME and "条款" in WELCOME  # says what the assistant can do
+            assert "下方菜单" in welcome and "“资格自测”" in welcome  # and points at the menu (wechat_menu.yml)
             status, body = await post(http, url, *wechat_request(event_xml("unsubscribe", "")))
             assert (status, body) == (200, "success")
         assert bot.runs == []
@@ -508,9 +511,9 @@ def test_unconfigured_channel_answers_503_and_credentials_come_from_env(monkeypa
     monkeypatch.setenv("WECHAT_APPID", APPID)
     monkeypatch.setenv("WECHAT_AES_KEY", AES_KEY)
     monkeypatch.setenv("WECHAT_SECRET", SECRET)
-    configured = WeChatInput.from_credentials({"passive_budget": 2.5, "click_keys": {"K": "问题"}})
+    configured = WeChatInput.from_credentials({"passive_budget": 2.5})
     assert configured.problem is None and configured.token == TOKEN and configured.api is not None
-    assert configured.passive_budget == 2.5 and configured.click_keys == {"K": "问题"}
+    assert configured.passive_budget == 2.5 and configured.click_keys["CONTACT"]  # from wechat_menu.yml
     assert WeChatInput.from_credentials({"token": "from-yaml"}).token == "from-yaml"
     broken = WeChatInput.from_credentials({"aes_key": "too-short"})
     assert broken.problem and "WECHAT_AES_KEY" in broken.problem
