@@ -2,9 +2,10 @@
 WeChat's ``menu/create``. The channel reads its CLICK key → question mapping from the same file
 (:func:`click_keys`), so the menu and the answers to its buttons cannot drift apart.
 
-WeChat's limits (menu/create, 2024 documentation): 1–3 top-level buttons, 1–5 sub-buttons each; a name of at most
-16 bytes at the top level and 60 bytes in a sub-menu (UTF-8); a key of at most 128 bytes; a URL of at most 1024
-bytes. The phone shows about 4 characters of a top-level name and 8 of a sub-button's: longer names are warnings.
+WeChat's limits (menu/create as documented at developers.weixin.qq.com today; older copies of the page say 40 bytes
+for a sub-button name and 256 for a URL): 1–3 top-level buttons, 1–5 sub-buttons each; a name of at most 16 bytes at
+the top level and 60 bytes in a sub-menu (UTF-8); a key of at most 128 bytes; a URL of at most 1024 bytes. The phone
+shows about 4 characters of a top-level name and 8 of a sub-button's: longer names are warnings, not errors.
 """
 from __future__ import annotations
 

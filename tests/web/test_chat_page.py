@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 import urllib.error
+import urllib.parse
 import urllib.request
 
 import pytest
@@ -184,3 +185,19 @@ def test_enter_while_composing_chinese_does_not_send(page, fake_assistant):
     assert page.locator("#messages .msg").count() == 0
     page.locator("#input").press("Shift+Enter")
     assert page.locator("#messages .msg").count() == 0
+
+
+def test_a_link_with_a_question_sends_it_once(page, fake_assistant, artifacts):
+    # the 公众号 menu's 网页自测 opens /webhooks/webchat/?q=我想做资格自查 (wechat_menu.yml)
+    before = len(received(fake_assistant))
+    page.goto(url_of(fake_assistant) + "?q=" + urllib.parse.quote("我想做资格自查") + "&from=menu")
+    wait_reply(page, 1)
+    assert page.locator("#messages .msg.user").all_inner_texts() == ["我想做资格自查"]
+    assert [m["message"] for m in received(fake_assistant)[before:]] == ["我想做资格自查"]
+    assert "q=" not in page.url and page.url.endswith("/webhooks/webchat/?from=menu")   # gone from the address …
+    page.reload()
+    page.locator("#messages .msg").nth(1).wait_for()
+    page.wait_for_timeout(300)
+    assert len(received(fake_assistant)) == before + 1                                  # … so a reload does not resend
+    assert page.locator("#messages .msg.user").count() == 1
+    page.screenshot(path=str(artifacts / "chat-fake-link-question.png"))

@@ -317,4 +317,15 @@
       showError("上一条消息没有发出。");
     }
   })();
+  // A link may open the page with a question to send at once: /webhooks/webchat/?q=… (the 公众号 menu's 网页自测).
+  // It is sent once, then removed from the address, so a reload does not send it again.
+  (function askFromLink() {
+    var params = new URLSearchParams(window.location.search);
+    var question = (params.get("q") || "").trim();
+    if (!question) { return; }
+    params.delete("q");
+    var rest = params.toString();
+    window.history.replaceState(null, "", window.location.pathname + (rest ? "?" + rest : "") + window.location.hash);
+    ask(question);
+  })();
 })();
