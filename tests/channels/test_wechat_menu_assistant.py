@@ -5,31 +5,25 @@ text, the responsible units, the configured contact), states the document's fact
 which, answered, ends in a cited verdict. Answers slower than the passive budget arrive as customer-service
 messages at a fake WeChat API on loopback (tests/channels/fake_wechat_api.py)."""
 import re
-import secrets
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 
 import pytest
-from wechatpy.crypto import WeChatCrypto
 
 from actions.selfcheck import START
 from bot.channels import wechat_menu
+from bot.channels.inbound import BUSY_REPLY
 from bot.channels.wechat import UNKNOWN_MENU
-from bot.channels.wechat_simulator import message_xml, read_reply, signed_request
 from bot.serve import running_assistant
 from policy_kb.load import load_policy
 from tests.channels.fake_wechat_api import FakeWeChat
+from tests.wechat_user import APPID, ENV as WECHAT_ENV, WeChatUser
 
 pytestmark = [pytest.mark.model, pytest.mark.servers]
 
-TOKEN, AES_KEY, APPID = "spamtest", "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG", "wx2c2769f8efd9abc2"
 SECRET = "menu-e2e-secret-0123456789"
 CONTACT = "东川区人才服务窗口（测试用联系方式）"
-CRYPTO = WeChatCrypto(TOKEN, AES_KEY, APPID)
 CITES = re.compile(r"第（[一二三四五六七八九十]+）条")
-FALLBACK_MARKS = ("抱歉", "您是想问", "不太确定", UNKNOWN_MENU, "系统暂时繁忙", "出错")
+FALLBACK_MARKS = ("抱歉", "您是想问", "不太确定", UNKNOWN_MENU, BUSY_REPLY, "出错")
 POLICY = load_policy()
 NO_CONTACT_IN_TEXT = next(s["note"] for s in POLICY.document["silences"] if s["topic"] == "contact")
 
@@ -39,29 +33,18 @@ def wechat(tmp_path_factory):
     """(webhook URL, fake WeChat API): the assistant as `make run` starts it, with the 公众号 configured."""
     fake = FakeWeChat(APPID, SECRET)
     with fake.running():
-        env = {"WECHAT_TOKEN": TOKEN, "WECHAT_AES_KEY": AES_KEY, "WECHAT_APPID": APPID, "WECHAT_SECRET": SECRET,
-               "WECHAT_API_BASE": fake.base, "HUMAN_HANDOFF_CONTACT": CONTACT}
+        env = {**WECHAT_ENV, "WECHAT_SECRET": SECRET, "WECHAT_API_BASE": fake.base, "HUMAN_HANDOFF_CONTACT": CONTACT}
         with running_assistant(tmp_path_factory.mktemp("wechat-menu"), extra_env=env) as rest_url:
-            yield rest_url.replace("/webhooks/rest/webhook", "/webhooks/wechat/webhook"), fake
+            yield rest_url, fake
 
 
-def post(url, query, body):
-    request = urllib.request.Request(url + "?" + urllib.parse.urlencode(query), data=body, method="POST",
-                                     headers={"Content-Type": "text/xml"})
-    try:
-        with urllib.request.urlopen(request, timeout=10) as answer:
-            return answer.status, answer.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
-
-
-def send(wechat, openid, kind, value):
-    """What the user reads for one message or event: the passive reply and any customer-service parts."""
-    url, fake = wechat
+def send(wechat, user, kind, value=""):
+    """What the follower reads for one message or event: the passive reply and any customer-service parts."""
+    _, fake = wechat
+    openid = user.openid
     before = len(fake.messages_to(openid))
-    status, answer = post(url, *signed_request(message_xml(kind, openid, value), TOKEN, CRYPTO, openid=openid))
-    assert status == 200, answer[:300]
-    passive = read_reply(answer, CRYPTO)
+    status, passive = user.send(kind, value)
+    assert status == 200, passive
     parts = [passive] if passive else []
     if passive is None:  # slower than the passive budget: the answer comes through the customer-service API
         fake.wait_messages(openid, before + 1, timeout=90)
@@ -89,19 +72,19 @@ CLICKS = wechat_menu.click_keys(wechat_menu.load())
 
 @pytest.mark.parametrize("key", list(CLICKS))
 def test_every_click_button_gets_a_substantive_answer(wechat, key):
-    openid = f"o-menu-{key.lower()}-{secrets.token_hex(4)}"
-    reply = send(wechat, openid, "click", key)
+    user = WeChatUser(wechat[0])
+    reply = send(wechat, user, "click", key)
     assert not any(mark in reply for mark in FALLBACK_MARKS), reply
     kind = kind_of(reply)
     assert kind, reply
     if kind == "self-check":  # the button starts a conversation; answered, it ends in a verdict with its clause
-        verdict = send(wechat, openid, "text", "我今年33岁，全日制硕士研究生毕业，想去事业单位")
+        verdict = send(wechat, user, "text", "我今年33岁，全日制硕士研究生毕业，想去事业单位")
         assert "自查结果" in verdict and "第（二）条" in verdict and "符合" in verdict, verdict
 
 
 def test_the_contact_button_says_the_text_gives_no_number_then_units_and_the_configured_contact(wechat):
     assert "CONTACT" in CLICKS
-    lines = send(wechat, f"o-menu-contact-{secrets.token_hex(4)}", "click", "CONTACT").splitlines()
+    lines = send(wechat, WeChatUser(wechat[0]), "click", "CONTACT").splitlines()
     assert lines[0] == NO_CONTACT_IN_TEXT
     assert lines[1] == f"咨询渠道：{CONTACT}"
     assert any(line.startswith("第（十）条：区卫生健康局") for line in lines)
@@ -114,12 +97,12 @@ def test_the_contact_button_says_the_text_gives_no_number_then_units_and_the_con
     ("想找人当面问问，去哪里咨询", "咨询渠道"),
 ])
 def test_contact_questions_typed_by_hand_get_the_contact_path(wechat, question, expected):
-    reply = send(wechat, f"o-menu-typed-{secrets.token_hex(4)}", "text", question)
+    reply = send(wechat, WeChatUser(wechat[0]), "text", question)
     assert reply.startswith(NO_CONTACT_IN_TEXT) and expected in reply, reply
 
 
 def test_subscribing_points_at_the_menu(wechat):
-    reply = send(wechat, f"o-menu-new-{secrets.token_hex(4)}", "subscribe", "")
+    reply = send(wechat, WeChatUser(wechat[0]), "subscribe")
     assert "下方菜单" in reply
     for name in wechat_menu.top_level_names(wechat_menu.load()):
         assert f"“{name}”" in reply
