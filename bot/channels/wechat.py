@@ -3,7 +3,8 @@
 Configured in ``credentials.yml`` under ``bot.channels.wechat.WeChatInput``; the secrets
 come from the environment (``WECHAT_TOKEN``, ``WECHAT_APPID``, ``WECHAT_AES_KEY``,
 ``WECHAT_SECRET``, ``WECHAT_API_BASE``) unless the credentials name them. Without
-``WECHAT_TOKEN`` the assistant still starts and these routes answer 503 "未配置".
+``WECHAT_TOKEN`` the assistant still starts and these routes answer 503 "未配置". The menu's
+click keys and their questions come from the menu file, ``wechat_menu.yml`` (:mod:`.wechat_menu`).
 
 * GET: URL verification — ``signature`` over (token, timestamp, nonce), compared in
   constant time, answers ``echostr``.
