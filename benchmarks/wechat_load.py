@@ -301,7 +301,7 @@ def _with_assistant(profile: dict, args, run):
         env = environment(Path(tmp), port, free_port())
         with action_server(port, env, log):
             saved = dict(os.environ)
-            os.environ.update({k: env[k] for k in ("ACTION_ENDPOINT_URL", "TRACKER_DB", "POLICY_KB_DB",
+            os.environ.update({k: env[k] for k in ("ACTION_ENDPOINT_URL", "TRACKER_DB", "EVENT_DB", "POLICY_KB_DB",
                                                      "PREFILL_DIR", "PUBLIC_BASE_URL")})
             try:
                 return run(argparse.Namespace(**{**vars(args), "model": str(ROOT / "models" / "assistant.tar.gz"),

@@ -47,7 +47,7 @@ def environment(workdir: Path, action_port: int, rasa_port: int, extra: dict | N
     env = dict(os.environ)
     env.update({
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
-        "TRACKER_DB": str(workdir / "tracker.db"),
+        "TRACKER_DB": str(workdir / "tracker.db"), "EVENT_DB": str(workdir / "events.db"),
         "POLICY_KB_DB": str(ROOT / "build" / "kb.sqlite"), "PREFILL_DIR": str(workdir / "prefill"),
         "PUBLIC_BASE_URL": f"http://127.0.0.1:{rasa_port}",
         "ACTION_SERVER_TOKEN": os.environ.get("ACTION_SERVER_TOKEN") or secrets.token_urlsafe(24),

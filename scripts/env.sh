@@ -4,6 +4,7 @@ mkdir -p var && chmod 700 var
 export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://localhost:${ACTION_PORT:-5055}/webhook}"
 export ENDPOINTS="${ENDPOINTS:-endpoints.yml}"
 export TRACKER_DB="${TRACKER_DB:-var/tracker.db}"
+export EVENT_DB="${EVENT_DB:-var/events.db}"      # the event store the console reads (docs/console.md)
 export POLICY_KB_DB="${POLICY_KB_DB:-build/kb.sqlite}"
 # The Rasa server sends it, the action server requires it (bot/action_server.py): made once, kept in var/.
 if [ -z "${ACTION_SERVER_TOKEN:-}" ]; then

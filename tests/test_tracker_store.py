@@ -194,7 +194,8 @@ def test_make_tracker_purge_runs_on_the_configured_store(tmp_path):
     import sys
     cached, _ = stores(tmp_path)
     run(converse(cached, "someone", ["博士能拿多少"]))
-    env = {**__import__("os").environ, "TRACKER_DB": str(tmp_path / "tracker.db"), "ENDPOINTS": "endpoints.yml",
+    env = {**__import__("os").environ, "TRACKER_DB": str(tmp_path / "tracker.db"),
+           "EVENT_DB": str(tmp_path / "events.db"), "ENDPOINTS": "endpoints.yml",
            "ACTION_ENDPOINT_URL": "http://127.0.0.1:1/webhook", "ACTION_SERVER_TOKEN": "t"}
     out = subprocess.run([sys.executable, "-m", "bot.tracker_store", "purge", "--days", "1"], cwd=ROOT, env=env,
                          capture_output=True, text=True, check=True).stdout

@@ -56,7 +56,7 @@ def listening(port: int) -> bool:
 def test_make_shell_answers_in_the_terminal_and_stops_both_servers(tmp_path):
     rasa_port, action_port = free_port(), free_port()
     env = dict(os.environ, RASA_PORT=str(rasa_port), ACTION_PORT=str(action_port),
-               TRACKER_DB=str(tmp_path / "tracker.db"), PREFILL_DIR=str(tmp_path / "prefill"),
+               TRACKER_DB=str(tmp_path / "tracker.db"), EVENT_DB=str(tmp_path / "events.db"), PREFILL_DIR=str(tmp_path / "prefill"),
                RASA_TELEMETRY_ENABLED="false")
     terminal = Terminal(["make", "--no-print-directory", "shell"], env)
     try:
