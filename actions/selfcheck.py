@@ -110,4 +110,14 @@ class SelfCheck(SafeAction):
         stored = jsonable_facts(profile)
         stored["_skipped"] = skipped
         return [SlotSet("profile", stored), SlotSet("requested_field", next_field),
-                set_topic("self_check", items, profile, int(items[0]["id"][1:3]) if items else None)]
+                set_topic("self_check", items, profile, int(items[0]["id"][1:3]) if items else None,
+                          verdicts=verdicts(report))]
+
+
+def verdicts(report) -> list[dict]:
+    """The verdict on every item this person was shown or told of, with the conditions failed and by how much —
+    what the office's console counts (docs/console.md)."""
+    return [{"item": r.item_id, "clause": r.clause, "verdict": r.verdict,
+             "failed": [{"id": leaf.id, "field": leaf.field, "label": leaf.label, "gap": leaf.gap}
+                        for leaf in r.failed]}
+            for r in report.results if r.relevant]
