@@ -9,6 +9,9 @@ from bot.serve import post
 
 pytestmark = [pytest.mark.model, pytest.mark.servers]
 QUESTIONS = yaml.safe_load((Path(__file__).parent / "questions.yml").read_text(encoding="utf-8"))
+# Cases from reviewed real conversations (make review-import, docs/console.md), when there are any.
+REVIEWED = Path(__file__).parent / "reviewed.yml"
+QUESTIONS += (yaml.safe_load(REVIEWED.read_text(encoding="utf-8")) or []) if REVIEWED.exists() else []
 
 
 def cited(reply, label):
