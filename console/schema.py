@@ -59,7 +59,9 @@ with turns as (
     group_concat(case when event = 'action' and json_extract(data, '$.name') != 'action_listen'
                       then json_extract(data, '$.name') end, ' → ') as actions,
     group_concat(case when event = 'bot' then json_extract(data, '$.text') end, char(10)) as reply,
-    max(case when event = 'slot' and json_extract(data, '$.name') = 'topic' then id end) as topic_event
+    max(case when event = 'slot' and json_extract(data, '$.name') = 'topic' then id end) as topic_event,
+    -- the message answered an open form's question (the application, the self-check)
+    max(event = 'slot' and json_extract(data, '$.name') in ('applicant', 'apply_field', 'profile')) as form_answer
   from event_log where turn is not null and event in ('action', 'bot', 'slot') group by turn
 )
 select u.id, u.conversation, u.channel,
@@ -79,11 +81,11 @@ select u.id, u.conversation, u.channel,
   json_extract(s.data, '$.value.clause') as clause,
   json_extract(s.data, '$.value.items[0]') as item,
   case
-    when json_extract(u.data, '$.parse_data.intent.name') = 'nlu_fallback'
+    when coalesce(t.form_answer, 0) = 0 and (json_extract(u.data, '$.parse_data.intent.name') = 'nlu_fallback'
       or ' → ' || t.actions || ' → ' like '% action_fallback %'
-      or ' → ' || t.actions || ' → ' like '% action_default_fallback %' then '未能理解'
-    when ' → ' || t.actions || ' → ' like '% action_procedure %' then '政策未写明'
-    when ' → ' || t.actions || ' → ' like '% action_out_of_scope %' then '超出范围'
+      or ' → ' || t.actions || ' → ' like '% action_default_fallback %') then '未能理解'
+    when coalesce(t.form_answer, 0) = 0 and ' → ' || t.actions || ' → ' like '% action_procedure %' then '政策未写明'
+    when coalesce(t.form_answer, 0) = 0 and ' → ' || t.actions || ' → ' like '% action_out_of_scope %' then '超出范围'
     when json_extract(u.data, '$.parse_data.intent.name') = 'correct' then '用户更正'
     when json_extract(u.data, '$.parse_data.intent.confidence') < {LOW_CONFIDENCE} then '置信度低'
   end as reason,
