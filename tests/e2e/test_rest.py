@@ -1,4 +1,5 @@
 """Questions a talent or a hotline officer asks, through the REST channel of the running assistant."""
+import os
 import re
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from bot.serve import post
 pytestmark = [pytest.mark.model, pytest.mark.servers]
 QUESTIONS = yaml.safe_load((Path(__file__).parent / "questions.yml").read_text(encoding="utf-8"))
 # Cases from reviewed real conversations (make review-import, docs/console.md), when there are any.
-REVIEWED = Path(__file__).parent / "reviewed.yml"
+REVIEWED = Path(os.environ.get("E2E_REVIEWED") or Path(__file__).parent / "reviewed.yml")
 QUESTIONS += (yaml.safe_load(REVIEWED.read_text(encoding="utf-8")) or []) if REVIEWED.exists() else []
 
 
