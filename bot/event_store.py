@@ -113,6 +113,8 @@ class RetainingSQLEventBroker(SQLEventBroker):
         table = self.SQLBrokerEvent.__table__
         changed, last_id = 0, 0
         with self.engine.begin() as conn:
+            if self.engine.dialect.name == "sqlite":   # overwrite what is deleted, not only unlink it
+                conn.execute(sa.text("PRAGMA secure_delete = ON"))
             while True:
                 rows = conn.execute(sa.select(table.c.id, table.c.data)
                                     .where(table.c.id > last_id, ~table.c.data.contains(f'"{PURGED}": true'))
@@ -136,6 +138,10 @@ class RetainingSQLEventBroker(SQLEventBroker):
                     changed += 1
                 if not rows:
                     break
+            # the console's review table (console/schema.py) keeps the reviewed text: it goes with the message's
+            if sa.inspect(conn).has_table("reviews"):
+                conn.execute(sa.text("update reviews set text = null where text is not null and message_ts < :cutoff"),
+                             {"cutoff": cutoff})
         if changed:
             logger.info("event store purge removed the texts of %d event(s) older than %.0f days",
                         changed, self.retention_days)

@@ -246,9 +246,15 @@ def test_the_purge_removes_texts_and_keeps_the_counts(week, kb_path, console_env
     clerk = Client(ds).login()
     figures = ["questions_by_clause", "questions_by_benefit", "verdicts_by_benefit", "near_misses", "unanswered"]
     before = {t: clerk.rows(t) for t in figures}
+    amount = next(r for r in clerk.rows("messages") if r["text"] == "博士能拿多少补贴")
+    assert clerk.post(f"/-/review/{amount['id']}", {"verdict": "right"}).status_code == 302
     broker = RetainingSQLEventBroker(db=str(db), retention_days=90)
     assert broker.purge(now=time.time() + 89 * 86400) == 0          # not yet
     assert broker.purge(now=time.time() + 91 * 86400) > 500
     assert {t: clerk.rows(t) for t in figures} == before
     assert all(r["text"] is None and r["reply"] is None for r in clerk.rows("messages"))
-    assert "火星上有补贴吗" not in db.read_bytes().decode("utf-8", errors="replace")
+    [review] = clerk.rows("reviews")
+    assert review["text"] is None and review["reviewer"] == USER and review["verdict"] == "right"   # who/when stay
+    raw = db.read_bytes()
+    for text in ("火星上有补贴吗", "博士能拿多少补贴"):    # neither as UTF-8 (reviews) nor as JSON (events)
+        assert text.encode() not in raw and json.dumps(text)[1:-1].encode() not in raw
