@@ -90,11 +90,31 @@ def purged_form(event: Dict[str, Any]) -> Dict[str, Any]:
     return out
 
 
+def _fast_sqlite(dbapi_connection, _record) -> None:
+    dbapi_connection.execute("PRAGMA synchronous = NORMAL")
+
+
 class RetainingSQLEventBroker(SQLEventBroker):
     """Rasa's SQLEventBroker writing the masked form, with texts removed after the retention."""
 
     def __init__(self, *args: Any, retention_days: Optional[float] = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if self.engine.dialect.name == "sqlite":
+            # Rasa publishes each event in its own transaction, on the server's event loop: with SQLite's default
+            # rollback journal every commit waits for the disk (about 18 ms here, ten events a message). The
+            # write-ahead log with synchronous=NORMAL commits without waiting; a power cut may lose the last
+            # events, never corrupt the file. The console reads the same file concurrently.
+            # SQLAlchemy opens and closes a SQLite file's connection per session, and closing the last one
+            # checkpoints the log (another wait for the disk): keep one connection per thread instead.
+            import sqlalchemy.orm
+
+            url = self.engine.url
+            self.engine.dispose()
+            self.engine = sa.create_engine(url, poolclass=sa.pool.SingletonThreadPool)
+            sa.event.listen(self.engine, "connect", _fast_sqlite)
+            self.sessionmaker = sqlalchemy.orm.sessionmaker(bind=self.engine)
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA journal_mode = WAL")
         self.retention_days = float(retention_days) if retention_days else globals()["retention_days"]()
         self._next_purge = 0.0
 

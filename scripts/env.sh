@@ -5,6 +5,7 @@ export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://localhost:${ACTION_POR
 export ENDPOINTS="${ENDPOINTS:-endpoints.yml}"
 export TRACKER_DB="${TRACKER_DB:-var/tracker.db}"
 export EVENT_DB="${EVENT_DB:-var/events.db}"      # the event store the console reads (docs/console.md)
+export EVENT_PG_DB="${EVENT_PG_DB:-events}"       # its PostgreSQL database with endpoints.postgresql.yml
 export POLICY_KB_DB="${POLICY_KB_DB:-build/kb.sqlite}"
 # The Rasa server sends it, the action server requires it (bot/action_server.py): made once, kept in var/.
 if [ -z "${ACTION_SERVER_TOKEN:-}" ]; then
