@@ -162,6 +162,10 @@ class RetainingSQLEventBroker(SQLEventBroker):
             if sa.inspect(conn).has_table("reviews"):
                 conn.execute(sa.text("update reviews set text = null where text is not null and message_ts < :cutoff"),
                              {"cutoff": cutoff})
+        if self.engine.dialect.name == "sqlite":
+            # copy the rewritten pages over the old ones in the database file and empty the write-ahead log
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         if changed:
             logger.info("event store purge removed the texts of %d event(s) older than %.0f days",
                         changed, self.retention_days)
