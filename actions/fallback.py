@@ -51,10 +51,21 @@ def suggest(dispatcher, tracker) -> list:
 
 
 class Fallback(SafeAction):
+    """The classifier was unsure: the words may still say what is asked and what about (actions/questions.py);
+    only when they do not, the clauses a full-text search finds, as buttons."""
+
     def name(self):
         return "action_fallback"
 
     def answer(self, dispatcher, tracker, domain):
+        from . import questions
+        from .base import entities_of
+        text = text_of(tracker)
+        if text and not is_mostly_latin(text):
+            reply, events = questions.answer(tracker, text, entities_of(tracker))
+            if reply:
+                dispatcher.utter_message(text=reply)
+                return events
         return suggest(dispatcher, tracker)
 
 

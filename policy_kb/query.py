@@ -57,6 +57,14 @@ class Hit:
 
 
 @dataclass
+class Sentence:
+    clause: int
+    text: str                  # verbatim, as it stands in the clause
+    words: list[str]           # the question's words found in it
+    score: float               # BM25 (higher is better)
+
+
+@dataclass
 class UnitClauses:
     unit: str | None           # the unit's name as written in the text, or None if unknown
     clauses: list[Clause]      # clauses that name the unit in their 责任单位 list
@@ -81,6 +89,8 @@ class KB:
         self._conn.row_factory = sqlite3.Row
         self._lock = threading.Lock()
         self._units = [dict(r) for r in self._rows("select * from units")]
+        self._sentences = [(r["clause"], r["text"]) for r in self._rows(
+            "select clause, text from passages where kind = 'sentence' order by id")]
 
     def _rows(self, sql: str, params=()) -> list[sqlite3.Row]:
         with self._lock:
@@ -198,6 +208,31 @@ class KB:
             items = [by_id[i] for i in h["items"] if i in by_id] or self._items_in_quotes(clause, h["quotes"])
             hits.append(Hit(clause, h["quotes"], items, h["score"]))
         return hits
+
+    def sentences(self, text: str, limit: int = 3) -> list[Sentence]:
+        """The verbatim sentences of the policy best matching the words of `text` (BM25 over jieba words and their
+        vocabulary synonyms), best first. Any input is safe."""
+        words = self.search_words(text)
+        if not words:
+            return []
+        match = " OR ".join(fts_phrase(w) for w in words[:64])
+        rows = self._rows(
+            "select p.clause, p.text, bm25(passages_fts) as rank "
+            "from passages_fts join passages p on p.rowid = passages_fts.rowid "
+            "where passages_fts match ? and p.kind = 'sentence' order by rank limit ?", (match, limit))
+        return [Sentence(r["clause"], r["text"], [w for w in words if w in r["text"]], -r["rank"]) for r in rows]
+
+    def sentence_frequency(self, word: str) -> int:
+        """In how many sentences of the policy `word` is written (0: the text never says it)."""
+        return sum(1 for _, s in self._sentences if word in s)
+
+    def mentions(self, word: str) -> list[Sentence]:
+        """The first sentence of each clause in which `word` is written verbatim, in clause order."""
+        seen: dict[int, Sentence] = {}
+        for clause, s in self._sentences:
+            if word in s and clause not in seen:
+                seen[clause] = Sentence(clause, s, [word], 0.0)
+        return [seen[n] for n in sorted(seen)]
 
     @staticmethod
     def _items_in_quotes(clause: Clause, quotes: list[str]) -> list[Item]:

@@ -20,6 +20,22 @@ def _value(token: str) -> int | None:
     return n if 1 <= n <= len(CLAUSE_LABELS) else None
 
 
+# "十条和十一条": a bare number before 条, but not 哪条/几条/一条消息 (the preceding character is not a number word)
+_BARE = re.compile(rf"(?<![哪几每这那一二三四五六七八九十第两\d])(?!一条)({_CN}|\d{{1,2}})\s*条(?!件|例|款)")
+
+
+def parse_clause_refs(text: str) -> list[int]:
+    """Every clause number (1..14) the text refers to, in order of appearance, without repeats."""
+    text = normalize(text)
+    found: list[tuple[int, int, int]] = []
+    for pattern in [*_PATTERNS[:3], _BARE]:
+        for m in pattern.finditer(text):
+            value = _value(m.group(1))
+            if value is not None and not any(start <= m.start() < end for start, end, _ in found):
+                found.append((m.start(), m.end(), value))
+    return list(dict.fromkeys(v for _, _, v in sorted(found)))
+
+
 def parse_clause_ref(text: str) -> int | None:
     """The clause number (1..14) the text refers to, or None."""
     text = normalize(text)

@@ -6,6 +6,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 import actions.kb
+from bot.nlu.aspects import aspect_entities
 from policy_kb.topics import entities_in
 from policy_kb.normalize import normalize
 
@@ -26,7 +27,9 @@ class Conversation:
                       "apply_field": None}
 
     def say(self, action, text, intent, entities=None):
-        entities = entities_in(normalize(text)) if entities is None else entities
+        if entities is None:  # what the NLU's rule extractors give: KB vocabulary words, aspects, head counts
+            entities = sorted(entities_in(normalize(text)) + aspect_entities(normalize(text)),
+                              key=lambda e: e["start"])
         tracker = Tracker(sender_id="test", slots=dict(self.slots),
                           latest_message={"text": text, "intent": {"name": intent, "confidence": 1.0},
                                           "entities": entities},

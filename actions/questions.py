@@ -1,0 +1,469 @@
+"""One path for every question about the policy: what is asked (the aspects) × what it is about (the subject).
+
+The NLU gives both as entities: `aspect` entities (bot/nlu/aspects.yml) say what is asked — amount, payment, payer,
+units, conditions, duration, clause text, where, frequency, a list, metadata, procedure, combining, who decides —
+and the KB entities (bot/nlu/entities.py) name the subject: profile facts (→ items through their conditions),
+clauses, units, head counts. The intent the classifier chose is one more hint for the aspect, never a gate.
+
+A message may hold several questions ("1. … 2. …", "…？…？"): each part is answered in turn. A part that names no
+subject is about the previous topic; a part that asks nothing new asks the previous aspect again ("那硕士呢").
+When no item answers, the answer is the best sentences of the verbatim text, cited; when the text never mentions
+what is asked, saying so is the answer (document.yml `not_in_text`, each item's `ambiguities`); clause buttons
+only when nothing in the text scores.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from bot.nlu.aspects import aspects_of
+from policy_kb.conditions import MET, UNMET, evaluate
+from policy_kb.money import yuan
+from policy_kb.refs import parse_clause_refs
+from policy_kb.topics import facts_from_message, items_about, strongest
+
+from . import compose
+from .base import facts_from_json, intent_of, jsonable_facts, set_topic, topic_of
+from .kb import kb, policy, silence, silence_cited
+
+# The intent's hint, used when the message itself names no aspect.
+INTENT_ASPECT = {"ask_amount": "amount", "ask_conditions": "conditions", "ask_payment": "payment",
+                 "ask_unit": "units", "ask_clause_text": "clause_text", "ask_unit_clauses": "units",
+                 "ask_metadata": "metadata", "ask_procedure": "procedure", "ask_detail": "detail"}
+MONEY_ASPECTS = ("amount", "year_total")
+# Aspects whose answer is a sentence of the text rather than a field of an item.
+SENTENCE_ASPECTS = ("frequency", "listing", "consequence", "lead", "clause_text")
+MONEY_FIRST = {"benefit": 0, "service": 1, "target": 2}
+PART_SPLIT = re.compile(r"[？?；;]|(?:^|\s|[，,。：:])(?:\d|[一二三四])\s*[.、．)）]|另外|还有")
+DURATION_FIELDS = ("contract_years", "days_per_year", "service_years")
+# Words of a question that say nothing of its subject (asking words; the aspect cues are removed too).
+FILLER = {"那个", "这个", "一下", "请问", "政策", "文件", "规定", "东川", "东川区", "我们", "他们", "的话", "是不是",
+          "怎么", "什么", "哪些", "多少", "能不能", "可以", "需要", "问问", "咨询", "知道", "告诉", "一个", "现在",
+          "里面", "有没有", "没有", "就是", "还是", "或者", "以及", "区里", "这里", "那里", "哪里", "补贴", "补助",
+          "人才", "资金", "标准", "情况", "问题", "方面", "相关", "具体", "分别", "两个", "一起", "要求", "要是", "如果",
+          "假如", "的话", "那么", "这样", "那样", "怎样", "一样", "已经", "刚好", "正好", "今年", "明年", "打算", "准备",
+          "想要", "希望", "应该", "大概", "一般", "比如", "例如"}
+
+
+@dataclass
+class Part:
+    """One question of a message: its text, entities, aspects and what it is about."""
+    text: str
+    entities: list
+    aspects: list[str]
+    clauses: list[int]
+    unit: str | None
+    facts: dict
+    headcount: int | None
+    items: list = field(default_factory=list)
+    inherited: bool = False        # the subject is the previous topic's
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Understanding: split, then for each part the aspects (NLU) and the subject (NLU entities → KB)
+
+def split_parts(text: str, entities: list[dict]) -> list[tuple[str, list[dict]]]:
+    """The message's questions, each with the entities inside it; one part unless several parts ask something."""
+    cuts = [0] + [m.end() for m in PART_SPLIT.finditer(text)] + [len(text)]
+    spans = [(a, b) for a, b in zip(cuts, cuts[1:]) if text[a:b].strip(" ，,。？?；;：:、")]
+    parts = [(text[a:b], [e for e in entities if a <= e.get("start", 0) < b]) for a, b in spans]
+    asking = [p for p in parts if any(e.get("entity") == "aspect" for e in p[1])]
+    if len(asking) < 2:
+        return [(text, entities)]
+    # a fragment that asks nothing ("问两个：") joins the next part
+    merged: list[tuple[str, list[dict]]] = []
+    carry_text, carry_entities = "", []
+    for t, ents in parts:
+        carry_text, carry_entities = carry_text + t, carry_entities + ents
+        if any(e.get("entity") == "aspect" for e in ents):
+            merged.append((carry_text, carry_entities))
+            carry_text, carry_entities = "", []
+    if carry_text and merged:
+        merged[-1] = (merged[-1][0] + carry_text, merged[-1][1] + carry_entities)
+    return merged
+
+
+def _clauses(text: str, entities: list[dict]) -> list[int]:
+    numbers = []
+    for e in entities:
+        if e.get("entity") == "clause":
+            try:
+                numbers.append(int(e["value"]))
+            except (TypeError, ValueError):
+                pass
+    numbers += parse_clause_refs(text)
+    return [n for n in dict.fromkeys(numbers) if 1 <= n <= len(policy().clauses)]
+
+
+def understand(text: str, entities: list[dict], intent: str) -> Part:
+    aspects = aspects_of(entities)
+    if not aspects and intent in INTENT_ASPECT:
+        aspects = [INTENT_ASPECT[intent]]
+    unit = next((e["value"] for e in entities if e.get("entity") == "unit"), None)
+    headcount = next((int(e["value"]) for e in entities if e.get("entity") == "headcount"), None)
+    facts = facts_from_message(text, entities)
+    return Part(text, entities, aspects, _clauses(text, entities), unit, facts, headcount)
+
+
+def content_words(part: Part) -> list[str]:
+    """The words of the part that may name its subject: not asking words, not aspect cues, not fillers."""
+    cue_spans = [(e["start"], e["end"]) for e in part.entities if e.get("entity") == "aspect"]
+    text = part.text
+    for a, b in sorted(cue_spans, reverse=True):
+        if b <= len(text):
+            text = text[:a] + "，" + text[b:]
+    return [w for w in kb().search_words(text) if len(w) > 1 and w not in FILLER and not w.isdigit()]
+
+
+def _item_text(item: dict) -> str:
+    return "，".join(x for x in (item["name"], (item.get("target") or {}).get("text"),
+                                 (item.get("measure") or {}).get("text")) if x)
+
+
+def items_named(words: list[str], kinds) -> list[tuple[dict, float]]:
+    """Items whose name, target or measure writes the question's words, rare words weighing more (IDF)."""
+    items = [i for i in policy().items if i["kind"] in kinds]
+    texts = {i["id"]: _item_text(i) for i in policy().items}
+    n = len(texts)
+    scored = []
+    for item in items:
+        t = texts[item["id"]]
+        score = sum(math.log(1 + n / max(1, sum(1 for x in texts.values() if w in x))) for w in words if w in t)
+        if score:
+            scored.append((item, score))
+    scored.sort(key=lambda p: (-p[1], MONEY_FIRST[p[0]["kind"]]))
+    return scored
+
+
+def resolve(part: Part, kinds=("benefit", "service", "target")) -> list[dict]:
+    """The items the part is about: its facts through the items' conditions, unless the words name an item more
+    precisely (企业…职业院校…技能培训 → that item, not every 企业 item); else the clauses named."""
+    by_facts = strongest(items_about(part.facts, kinds)) if part.facts else []
+    words = content_words(part)
+    named = items_named(words, kinds)
+    if named:
+        best = named[0][1]
+        top = [i for i, s in named if s >= 0.75 * best]
+        fact_best = max((s for i, s in named if i in by_facts), default=0.0)
+        if not by_facts or best > fact_best * 1.5 and best >= 4:
+            if by_facts and fact_best:
+                return [i for i in by_facts if dict(((x["id"], s) for x, s in named)).get(i["id"], 0) >= fact_best]
+            if len(top) <= 4 and (best >= 4 or part.facts):
+                return top
+    if by_facts:
+        return by_facts
+    if part.clauses:
+        items = [i for n in part.clauses for i in policy().clause(n)["items"] if i["kind"] in kinds]
+        return sorted(items, key=lambda i: (MONEY_FIRST[i["kind"]], not i.get("amount")))
+    return []
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Answers, one per aspect; each cites its clause
+
+def _quote(sentence) -> str:
+    text = re.sub(r"[（〔(]责任单位[^）〕)]*[）〕)]$", "", sentence.text).strip()
+    return f"{compose.cite(sentence.clause)}原文：“{text}”"
+
+
+def sentence_answer(part: Part, limit: int = 2) -> str:
+    """The best one or two verbatim sentences for the part's words (and its topic's), cited; '' when none."""
+    words = content_words(part)
+    if not words:
+        return ""
+    hits = [s for s in kb().sentences(part.text, limit=6) if any(w in s.text for w in words)]
+    if not hits:
+        return ""
+    best = hits[0]
+    chosen = [best] + [s for s in hits[1:] if s.clause == best.clause and s.score >= 0.5 * best.score][:limit - 1]
+    return "\n".join(_quote(s) for s in chosen)
+
+
+def where_answer(part: Part) -> str:
+    """'X 在哪几条': every clause that writes the part's rarest words, with the sentence."""
+    words = [w for w in content_words(part) if kb().sentence_frequency(w)]
+    if not words:
+        return ""
+    words.sort(key=lambda w: (kb().sentence_frequency(w), -len(w)))
+    rare = words[0]
+    found = kb().mentions(rare)
+    if not found:
+        return ""
+    head = f"“{rare}”出现在" + "、".join(compose.cite(s.clause) for s in found) + "："
+    return head + "\n" + "\n".join(_quote(s) for s in found[:4])
+
+
+def units_answer(part: Part, items: list[dict]) -> str:
+    if part.clauses:
+        return "\n".join(f"{compose.cite(n)}{compose.units_line([n])}" for n in part.clauses)
+    if part.unit and not items:
+        return compose.unit_reply(part.unit)
+    numbers = sorted({compose.clause_number(i) for i in items[:3]})
+    if not numbers:
+        return compose.unit_reply(part.unit) if part.unit else ""
+    return "\n".join(f"{compose.cite(n)}{compose.units_line([n])}" for n in numbers)
+
+
+def payer_answer(items: list[dict]) -> str:
+    lines = []
+    for item in items[:3]:
+        payer = item.get("payer") or {}
+        if payer.get("name"):
+            lines.append(f"{compose.cite(item)} {item['name']}：资金由{payer['name']}承担"
+                         f"（原文：“{payer['quote']}”）。")
+        else:
+            lines.append(f"{compose.cite(item)} {item['name']}："
+                         f"{item.get('payer_note') or '原文未写明资金由哪一级财政承担。'}")
+    return "\n".join(lines)
+
+
+def duration_answer(items: list[dict]) -> str:
+    """How long one must stay or work: the conditions on service years and days, with their quotes."""
+    lines = []
+    for item in items[:3]:
+        leaves = _leaves(item.get("conditions") or {})
+        timed = [x for x in leaves if x.get("field") in DURATION_FIELDS]
+        if timed:
+            said = "；".join(f"{x['label']}（原文：“{x['quote']}”）" for x in timed)
+            lines.append(f"{compose.cite(item)} {item['name']}：{said}。")
+    return "\n".join(lines)
+
+
+def _leaves(node: dict) -> list[dict]:
+    if "all" in node or "any" in node:
+        return [x for c in node.get("all", node.get("any", [])) for x in _leaves(c)]
+    return [node] if node else []
+
+
+def silence_notes(items: list[dict], words: tuple[str, ...]) -> list[str]:
+    """The items' own notes on what the text leaves open, those that speak of `words`."""
+    return [f"{compose.cite(i)} {amb['note']}" for i in items[:3] for amb in i.get("ambiguities") or []
+            if any(w in amb["note"] for w in words)]
+
+
+def headcount_line(item: dict, count: int) -> str:
+    """Per person × count, capped: the rule beside the result, every figure from the item."""
+    amount = item.get("amount") or {}
+    rate, cap = amount.get("rate"), amount.get("max")
+    if rate is None:
+        return ""
+    total = rate * count
+    line = f"按{rate}元/{amount.get('rate_unit', '人')}计：{count}人×{rate}元={yuan(total)}"
+    if cap is not None and total > cap:
+        line += f"，超过上限，按最高不超过{yuan(cap)}计，即{yuan(cap)}"
+    elif cap is not None:
+        line += f"（未超过最高{yuan(cap)}的上限）"
+    return line + "。"
+
+
+def check_items(items: list[dict], facts: dict) -> list[str]:
+    """The engine's verdict for the facts told, per item: 不符合 with the failing condition and its quote."""
+    profile = {k: frozenset(v) if isinstance(v, set) else v for k, v in facts.items() if not k.startswith("_")}
+    lines = []
+    for item in items[:3]:
+        if "conditions" not in item:
+            continue
+        trace = evaluate(item["conditions"], profile)
+        if trace.status == UNMET:
+            reasons = "；".join(f"{leaf.explain()}（原文：“{leaf.quote}”）" for leaf in trace.failed)
+            lines.append(f"不符合 {compose.cite(item)} {item['name']}：{reasons}。")
+        elif trace.status == MET:
+            lines.append(f"符合 {compose.cite(item)} {item['name']}的条件（以责任单位审核认定为准）。")
+    return lines
+
+
+def amount_answer(part: Part, items: list[dict], facts: dict) -> str:
+    money = [i for i in items if compose.amount_text(i)]
+    if not money:  # what is asked is a sum the text does not give
+        lines = [f"原文未写明{compose.cite(i)}“{i['name']}”的金额或标准。" for i in items[:2]]
+        lines += silence_notes(items, ("金额", "额度", "标准", "奖金"))
+        lines += [compose.item_line(i) for i in items[:2]]
+        lines.append(compose.units_line(sorted({compose.clause_number(i) for i in items[:2]})))
+        return "\n".join(dict.fromkeys(x for x in lines if x))
+    lines = []
+    count = part.headcount or facts.get("transferred_workers")
+    for item in money[:3]:
+        if count and (item.get("amount") or {}).get("rate") is not None:
+            verdict = check_items([item], {**facts, "transferred_workers": count})
+            if verdict and verdict[0].startswith("不符合"):
+                lines.append(verdict[0])
+            else:
+                lines.append(headcount_line(item, count))
+    if "year_total" in part.aspects:
+        for item in money[:3]:
+            sched = compose.schedule_text(item, always=True)
+            if sched:
+                lines.append(f"{compose.cite(item)} {item['name']}：{sched}。")
+    lines.append(compose.amount_reply(money))
+    return "\n".join(lines)
+
+
+def not_in_text(part: Part) -> str:
+    """A commonly asked thing the text never mentions (document.yml not_in_text): say so, then the nearest items."""
+    for entry in policy().document.get("not_in_text") or []:
+        if any(w in part.text for w in entry["asked_as"]):
+            items = [policy().item(i) for i in entry["nearest"]]
+            return entry["note"] + "\n" + "\n".join(compose.item_line(i) for i in items)
+    return ""
+
+
+def unknown_words_answer(part: Part) -> str:
+    """The words that name the subject, none of them in the text: say that the text does not mention them."""
+    words = content_words(part)
+    vocabulary = {w for _k, _c, forms in policy().vocabulary_forms() for w in forms}
+    absent = [w for w in words if not kb().sentence_frequency(w) and w not in vocabulary]
+    present = [w for w in words if kb().sentence_frequency(w) and kb().sentence_frequency(w) <= 3]
+    if absent and not present:
+        from .fallback import scope_text
+        return f"本文件（{policy().document['doc_number']}）没有提到“{'、'.join(absent[:3])}”。{scope_text()}"
+    return ""
+
+
+# ---------------------------------------------------------------------------------------------------------------
+
+def answer_part(part: Part, topic: dict, intent: str) -> tuple[str, dict]:
+    """(reply, topic) for one question; an empty reply when nothing in the knowledge base answers it."""
+    aspects = part.aspects
+    old_facts = facts_from_json(topic.get("facts"))
+    named_subject = bool(part.facts or part.clauses or part.unit or content_words(part))
+    topic_items = [policy().item(i) for i in topic.get("items") or []]
+    follow = not aspects and topic and (intent == "follow_up" or part.text.rstrip("？?。 ").endswith("呢")
+                                        or not named_subject or part.headcount is not None)
+    if not aspects and topic:
+        aspects = list(topic.get("aspects") or [INTENT_ASPECT.get(topic.get("intent"), "amount")])
+    facts = dict(part.facts)
+    if part.headcount is not None:
+        facts["transferred_workers"] = part.headcount
+    if "cert_level" in {e.get("entity") for e in part.entities} and "certificates" not in facts:
+        level = next(e["value"] for e in part.entities if e.get("entity") == "cert_level")
+        if any(str(c).startswith("社会工作师") for c in old_facts.get("certificates") or []):
+            facts["certificates"] = {f"社会工作师{level}"}  # "高级呢" after a question on the 初级 certificate
+
+    if "metadata" in aspects and not part.facts and not part.clauses:
+        return compose.metadata_reply(), {}
+    trap = not_in_text(part)
+    if trap:
+        return trap, {"aspects": aspects}
+    if not part.facts and not part.clauses and not part.unit and part.headcount is None and not follow:
+        unknown = unknown_words_answer(part)
+        if unknown:
+            return unknown, {}
+    if "combine" in aspects:
+        items = resolve(part, ("benefit",)) or topic_items
+        lines = [silence("combine")] + [compose.item_line(i) for i in items[:3]]
+        return "\n".join(lines), {"items": [i["id"] for i in items[:3]], "aspects": aspects}
+    if "where" in aspects and not part.clauses:
+        reply = where_answer(part)
+        if reply:
+            return reply, {"clause": kb().mentions(reply.split("”")[0].lstrip("“"))[0].clause
+                           if reply.startswith("“") else None, "aspects": aspects}
+    if "clause_text" in aspects and part.clauses:
+        return "\n".join(compose.clause_reply(n) for n in part.clauses), {"clause": part.clauses[0],
+                                                                          "aspects": aspects}
+    if "units" in aspects and (part.clauses or part.unit):
+        reply = units_answer(part, [])
+        if reply:
+            return reply, {"clause": part.clauses[0] if part.clauses else None, "aspects": aspects}
+    if "procedure" in aspects:
+        items = resolve(part) or topic_items
+        numbers = sorted({compose.clause_number(i) for i in items[:3]}) or ([topic["clause"]] if topic.get("clause") else [])
+        notes = [silence("deadline")] if any(w in part.text for w in ("时间", "截止", "什么时候", "期限")) else []
+        notes.append(silence("materials"))
+        reply = "".join(dict.fromkeys(notes))
+        reply += "\n" + ("、".join(compose.cite(n) for n in numbers) + compose.units_line(numbers)
+                         if numbers else silence_cited("procedure"))
+        return reply, {"items": [i["id"] for i in items[:3]], "aspects": aspects}
+
+    # the subject: the part's own, or (a follow-up, or nothing named) the previous topic's
+    kinds = ("benefit",) if any(a in MONEY_ASPECTS + ("payment",) for a in aspects) else ("benefit", "service", "target")
+    if follow and facts and topic_items:
+        replaced = set(facts) & set(old_facts)
+        if not replaced:  # new facts about the same subject: check them against it
+            merged = {**old_facts, **facts}
+            verdicts = check_items(topic_items, merged)
+            if any(v.startswith("不符合") for v in verdicts) or not any(a in MONEY_ASPECTS for a in aspects):
+                if verdicts:
+                    return "\n".join(verdicts), {**topic, "facts": jsonable_facts(merged)}
+            facts = merged
+        else:
+            facts = {**old_facts, **facts}
+    part.facts = facts
+    items = resolve(part, kinds) or (resolve(part) if kinds != ("benefit", "service", "target") else [])
+    if not items and (follow or not named_subject) and topic_items:
+        items, part.inherited = topic_items, True
+    if not items and not named_subject and topic.get("clause"):
+        part.clauses = [int(topic["clause"])]
+        if "units" in aspects:
+            return units_answer(part, []), {**topic, "aspects": aspects}
+        items = [i for i in policy().clause(part.clauses[0])["items"]]
+    new_topic = {"items": [i["id"] for i in items[:3]], "facts": jsonable_facts(facts), "aspects": aspects,
+                 "clause": compose.clause_number(items[0]) if items else (part.clauses[0] if part.clauses else None)}
+
+    if any(a in SENTENCE_ASPECTS for a in aspects) or ("where" in aspects) or not items:
+        if "lead" in aspects or not items or any(a in ("frequency", "listing", "consequence") for a in aspects) \
+                or ("clause_text" in aspects and not part.clauses):
+            reply = sentence_answer(part if not part.inherited else _with_topic_words(part, items))
+            if "lead" in aspects and items and not any(w in reply for w in ("牵头", "审定", "认定", "评选")):
+                notes = silence_notes(items, ("认定", "由谁", "审定"))
+                flags = [f"{compose.cite(i)} 原文写有“{d['flag']}”，未写明由哪个单位认定。" for i in items[:2]
+                         for d in i.get("discretion") or [] if "认定" in d["flag"]]
+                reply = "\n".join(notes or flags) or reply
+                if reply:
+                    reply += "\n" + units_answer(part, items)
+            if reply:
+                new_topic["clause"] = new_topic["clause"] or _first_clause(reply)
+                return reply, new_topic
+    if not items:
+        return "", new_topic
+    if "units" in aspects:
+        return units_answer(part, items), new_topic
+    if "payer" in aspects:
+        return payer_answer(items), new_topic
+    if "payment" in aspects:
+        return compose.payment_reply(items), new_topic
+    if "duration" in aspects:
+        reply = duration_answer(items) or sentence_answer(part)
+        if reply:
+            return reply, new_topic
+    if "detail" in aspects:
+        return compose.detail_reply(items), new_topic
+    if "conditions" in aspects or ("eligibility" in aspects and not any(a in MONEY_ASPECTS for a in aspects)):
+        about_age = any(w in part.text for w in ("年龄", "岁", "年纪"))
+        verdicts = check_items(items, facts) if "eligibility" in aspects and facts else []
+        return "\n".join(verdicts + [compose.conditions_reply(items, about_age)]), new_topic
+    if items[0]["kind"] != "benefit" and not compose.amount_text(items[0]) and \
+            not any(a in MONEY_ASPECTS for a in aspects):
+        return "\n".join(compose.item_line(i) for i in items[:3]) + "\n" + compose.units_line(
+            sorted({compose.clause_number(i) for i in items[:3]})), new_topic
+    return amount_answer(part, items, facts), new_topic
+
+
+def _with_topic_words(part: Part, items: list[dict]) -> Part:
+    """A follow-up names no subject: search the sentences with the topic's item names added."""
+    text = part.text + "，" + "，".join(i["name"] for i in items[:2])
+    return Part(text, part.entities, part.aspects, part.clauses, part.unit, part.facts, part.headcount)
+
+
+def _first_clause(reply: str) -> int | None:
+    from policy_kb.refs import parse_clause_ref
+    return parse_clause_ref(reply)
+
+
+def answer(tracker, text: str, entities: list[dict]) -> tuple[str, list]:
+    """The reply to a message and the topic event; an empty reply when nothing answers (the caller falls back)."""
+    topic = topic_of(tracker)
+    intent = intent_of(tracker)
+    replies, last = [], topic
+    for part_text, part_entities in split_parts(text, entities):
+        part = understand(part_text, part_entities, intent)
+        reply, new_topic = answer_part(part, last, intent)
+        if reply:
+            replies.append(reply)
+            last = {**new_topic, "intent": intent}
+    if not replies:
+        return "", []
+    return "\n\n".join(replies), [set_topic(last.get("intent") or intent,
+                                            [policy().item(i) for i in last.get("items") or []],
+                                            facts_from_json(last.get("facts")), last.get("clause"),
+                                            aspects=last.get("aspects") or [])]
