@@ -74,7 +74,14 @@ class OutOfScope(SafeAction):
         return "action_out_of_scope"
 
     def answer(self, dispatcher, tracker, domain):
+        from . import questions
+        from .base import entities_of
         text = text_of(tracker)
+        if text and not is_mostly_latin(text) and questions.speaks_of_the_text(text, entities_of(tracker)):
+            reply, events = questions.answer(tracker, text, entities_of(tracker))
+            if reply:
+                dispatcher.utter_message(text=reply)
+                return events
         prefix = "请用中文提问。" if is_mostly_latin(text) else "抱歉，这个问题不在本助手的范围内。"
         dispatcher.utter_message(text=prefix + scope_text() + "\n" + handoff_text())
         return []

@@ -19,8 +19,12 @@ from dataclasses import dataclass, field
 
 from bot.nlu.aspects import aspects_of
 from policy_kb.conditions import MET, UNMET, evaluate
+from policy_kb.load import CLAUSE_LABELS
 from policy_kb.money import yuan
+from policy_kb.normalize import normalize
+from policy_kb.query import STOPWORDS
 from policy_kb.refs import parse_clause_refs
+from policy_kb.segment import cut, expand
 from policy_kb.topics import facts_from_message, items_about, strongest
 
 from . import compose
@@ -32,11 +36,18 @@ INTENT_ASPECT = {"ask_amount": "amount", "ask_conditions": "conditions", "ask_pa
                  "ask_unit": "units", "ask_clause_text": "clause_text", "ask_unit_clauses": "units",
                  "ask_metadata": "metadata", "ask_procedure": "procedure", "ask_detail": "detail"}
 MONEY_ASPECTS = ("amount", "year_total")
+# The kinds of item an intent is about, tried first ("每年选派多少干部" asks for an administration target).
+INTENT_KINDS = {"ask_admin_target": ("target",), "ask_measure": ("service", "benefit", "target")}
 # Aspects whose answer is a sentence of the text rather than a field of an item.
 SENTENCE_ASPECTS = ("frequency", "listing", "consequence", "lead", "clause_text")
+CLAUSE_WORD = re.compile(r"第\s*[（(]?\s*(\d{1,3}|[一二三四五六七八九十百]{1,4})\s*[）)]?\s*条")
+CLAUSE_NUMBERS = {label: i + 1 for i, label in enumerate(CLAUSE_LABELS)} | {
+    f"十{d}": 10 + i + 1 for i, d in enumerate("一二三四五六七八九")} | {"二十": 20, "十": 10}
 MONEY_FIRST = {"benefit": 0, "service": 1, "target": 2}
 PART_SPLIT = re.compile(r"[？?；;]|(?:^|\s|[，,。：:])(?:\d|[一二三四])\s*[.、．)）]|另外|还有")
 DURATION_FIELDS = ("contract_years", "days_per_year", "service_years")
+NUMERIC_FACTS = ("age", "contract_years", "days_per_year", "transferred_workers")
+PROGRAMME = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:支持计划|计划|工程|政策|项目)")
 # Words of a question that say nothing of its subject (asking words; the aspect cues are removed too).
 FILLER = {"那个", "这个", "一下", "请问", "政策", "文件", "规定", "东川", "东川区", "我们", "他们", "的话", "是不是",
           "怎么", "什么", "哪些", "多少", "能不能", "可以", "需要", "问问", "咨询", "知道", "告诉", "一个", "现在",
@@ -56,6 +67,7 @@ class Part:
     unit: str | None
     facts: dict
     headcount: int | None
+    out_of_range: bool = False     # names a clause the document does not have (第十五条)
     items: list = field(default_factory=list)
     inherited: bool = False        # the subject is the previous topic's
 
@@ -67,8 +79,8 @@ def split_parts(text: str, entities: list[dict]) -> list[tuple[str, list[dict]]]
     """The message's questions, each with the entities inside it; one part unless several parts ask something."""
     cuts = [0] + [m.end() for m in PART_SPLIT.finditer(text)] + [len(text)]
     spans = [(a, b) for a, b in zip(cuts, cuts[1:]) if text[a:b].strip(" ，,。？?；;：:、")]
-    parts = [(text[a:b], [e for e in entities if a <= e.get("start", 0) < b]) for a, b in spans]
-    asking = [p for p in parts if any(e.get("entity") == "aspect" for e in p[1])]
+    parts = [(text[a:b], [e for e in entities if a <= e.get("start", a) < b]) for a, b in spans]
+    asking = [p for p in parts if _asks(*p)]
     if len(asking) < 2:
         return [(text, entities)]
     # a fragment that asks nothing ("问两个：") joins the next part
@@ -76,12 +88,19 @@ def split_parts(text: str, entities: list[dict]) -> list[tuple[str, list[dict]]]
     carry_text, carry_entities = "", []
     for t, ents in parts:
         carry_text, carry_entities = carry_text + t, carry_entities + ents
-        if any(e.get("entity") == "aspect" for e in ents):
+        if _asks(t, ents):
             merged.append((carry_text, carry_entities))
             carry_text, carry_entities = "", []
     if carry_text and merged:
         merged[-1] = (merged[-1][0] + carry_text, merged[-1][1] + carry_entities)
     return merged
+
+
+def _asks(text: str, entities: list[dict]) -> bool:
+    """A part asks something: it names an aspect, or it names a subject and ends as a question (…的呢, …吗)."""
+    if any(e.get("entity") == "aspect" for e in entities):
+        return True
+    return bool(entities) and bool(re.search(r"[呢吗][\s？?。]*$", text))
 
 
 def _clauses(text: str, entities: list[dict]) -> list[int]:
@@ -100,20 +119,34 @@ def understand(text: str, entities: list[dict], intent: str) -> Part:
     aspects = aspects_of(entities)
     if not aspects and intent in INTENT_ASPECT:
         aspects = [INTENT_ASPECT[intent]]
-    unit = next((e["value"] for e in entities if e.get("entity") == "unit"), None)
+    unit = next((e["value"] for e in entities if e.get("entity") == "unit"), None) or kb().resolve_unit(text)
     headcount = next((int(e["value"]) for e in entities if e.get("entity") == "headcount"), None)
     facts = facts_from_message(text, entities)
-    return Part(text, entities, aspects, _clauses(text, entities), unit, facts, headcount)
+    refs = [int(n) if n.isdigit() else CLAUSE_NUMBERS.get(n, 0) for n in CLAUSE_WORD.findall(text)]
+    out_of_range = any(n > len(policy().clauses) for n in refs)
+    return Part(text, entities, aspects, _clauses(text, entities), unit, facts, headcount, out_of_range)
 
 
-def content_words(part: Part) -> list[str]:
-    """The words of the part that may name its subject: not asking words, not aspect cues, not fillers."""
-    cue_spans = [(e["start"], e["end"]) for e in part.entities if e.get("entity") == "aspect"]
+# Entities that name a thing (an item's measure, a group) rather than a fact about a person.
+NAMING_ENTITIES = ("measure", "talent_group", "unit", "sector")
+
+
+def content_words(part: Part, without_facts: bool = False) -> list[str]:
+    """The words of the part that may name its subject: not aspect cues, not fillers; `without_facts` also drops
+    the words the facts came from (博士, 中级职称), leaving the words that name an item beyond them."""
+    spans = [(e["start"], e["end"]) for e in part.entities if "start" in e and (
+        e.get("entity") == "aspect" or (without_facts and e.get("entity") not in NAMING_ENTITIES))]
     text = part.text
-    for a, b in sorted(cue_spans, reverse=True):
+    for a, b in sorted(spans, reverse=True):
         if b <= len(text):
             text = text[:a] + "，" + text[b:]
-    return [w for w in kb().search_words(text) if len(w) > 1 and w not in FILLER and not w.isdigit()]
+    words = [w for w in cut(normalize(text)) if w not in STOPWORDS]
+    return [w for w in dict.fromkeys(words) if len(w) > 1 and w not in FILLER and not w.isdigit()]
+
+
+def rare_words(part: Part, most: int = 4) -> list[str]:
+    """Content words the policy writes in at most `most` sentences: words that name a subject (县管校聘, 末位)."""
+    return [w for w in content_words(part) if 0 < kb().sentence_frequency(w) <= most]
 
 
 def _item_text(item: dict) -> str:
@@ -129,7 +162,11 @@ def items_named(words: list[str], kinds) -> list[tuple[dict, float]]:
     scored = []
     for item in items:
         t = texts[item["id"]]
-        score = sum(math.log(1 + n / max(1, sum(1 for x in texts.values() if w in x))) for w in words if w in t)
+        score = 0.0
+        for w in words:
+            forms = expand([w])
+            if any(f in t for f in forms):
+                score += math.log(1 + n / max(1, sum(1 for x in texts.values() if any(f in x for f in forms))))
         if score:
             scored.append((item, score))
     scored.sort(key=lambda p: (-p[1], MONEY_FIRST[p[0]["kind"]]))
@@ -140,17 +177,13 @@ def resolve(part: Part, kinds=("benefit", "service", "target")) -> list[dict]:
     """The items the part is about: its facts through the items' conditions, unless the words name an item more
     precisely (企业…职业院校…技能培训 → that item, not every 企业 item); else the clauses named."""
     by_facts = strongest(items_about(part.facts, kinds)) if part.facts else []
-    words = content_words(part)
-    named = items_named(words, kinds)
+    named = items_named(content_words(part, without_facts=True), kinds)
     if named:
         best = named[0][1]
         top = [i for i, s in named if s >= 0.75 * best]
         fact_best = max((s for i, s in named if i in by_facts), default=0.0)
-        if not by_facts or best > fact_best * 1.5 and best >= 4:
-            if by_facts and fact_best:
-                return [i for i in by_facts if dict(((x["id"], s) for x, s in named)).get(i["id"], 0) >= fact_best]
-            if len(top) <= 4 and (best >= 4 or part.facts):
-                return top
+        if len(top) <= 4 and best >= 4 and (not by_facts or best > fact_best * 1.5):
+            return top
     if by_facts:
         return by_facts
     if part.clauses:
@@ -162,8 +195,11 @@ def resolve(part: Part, kinds=("benefit", "service", "target")) -> list[dict]:
 # ---------------------------------------------------------------------------------------------------------------
 # Answers, one per aspect; each cites its clause
 
+UNITS_TAIL = re.compile(r"\s*[（〔(]责任单位[^）〕)]*[）〕)]\s*")
+
+
 def _quote(sentence) -> str:
-    text = re.sub(r"[（〔(]责任单位[^）〕)]*[）〕)]$", "", sentence.text).strip()
+    text = re.sub(UNITS_TAIL.pattern + "$", "", sentence.text).strip()
     return f"{compose.cite(sentence.clause)}原文：“{text}”"
 
 
@@ -172,7 +208,8 @@ def sentence_answer(part: Part, limit: int = 2) -> str:
     words = content_words(part)
     if not words:
         return ""
-    hits = [s for s in kb().sentences(part.text, limit=6) if any(w in s.text for w in words)]
+    hits = [s for s in kb().sentences(part.text, limit=6)
+            if any(w in s.text for w in words) and not UNITS_TAIL.fullmatch(s.text)]
     if not hits:
         return ""
     best = hits[0]
@@ -187,7 +224,7 @@ def where_answer(part: Part) -> str:
         return ""
     words.sort(key=lambda w: (kb().sentence_frequency(w), -len(w)))
     rare = words[0]
-    found = kb().mentions(rare)
+    found = [x for x in kb().mentions(rare) if not UNITS_TAIL.fullmatch(x.text)]
     if not found:
         return ""
     head = f"“{rare}”出现在" + "、".join(compose.cite(s.clause) for s in found) + "："
@@ -195,14 +232,13 @@ def where_answer(part: Part) -> str:
 
 
 def units_answer(part: Part, items: list[dict]) -> str:
-    if part.clauses:
-        return "\n".join(f"{compose.cite(n)}{compose.units_line([n])}" for n in part.clauses)
-    if part.unit and not items:
+    """The responsible units of the clauses named, or of the items' clauses; a unit named → its clauses."""
+    if part.unit and not items and not part.clauses:
         return compose.unit_reply(part.unit)
-    numbers = sorted({compose.clause_number(i) for i in items[:3]})
+    numbers = part.clauses or sorted({compose.clause_number(i) for i in items[:3]})
     if not numbers:
-        return compose.unit_reply(part.unit) if part.unit else ""
-    return "\n".join(f"{compose.cite(n)}{compose.units_line([n])}" for n in numbers)
+        return ""
+    return "\n".join(f"{compose.cite(n)}{compose.units_line([n])}" for n in numbers) + silence("where_to_apply")
 
 
 def payer_answer(items: list[dict]) -> str:
@@ -266,7 +302,7 @@ def check_items(items: list[dict], facts: dict) -> list[str]:
             continue
         trace = evaluate(item["conditions"], profile)
         if trace.status == UNMET:
-            reasons = "；".join(f"{leaf.explain()}（原文：“{leaf.quote}”）" for leaf in trace.failed)
+            reasons = "；".join(f"{leaf.explain()}（原文：“{leaf.quote}”）" for leaf in trace.failed())
             lines.append(f"不符合 {compose.cite(item)} {item['name']}：{reasons}。")
         elif trace.status == MET:
             lines.append(f"符合 {compose.cite(item)} {item['name']}的条件（以责任单位审核认定为准）。")
@@ -308,13 +344,34 @@ def not_in_text(part: Part) -> str:
     return ""
 
 
+def other_programme(part: Part) -> str:
+    """'兴滇英才支持计划给多少钱': the amount of another programme, which this document does not set. Its entrants
+    may be a group this document names (省级人才计划入选者): say so, without an amount."""
+    if any(w in part.text for w in ("入选", "我是", "我们", "他是", "她是", "获得", "评上")):
+        return ""
+    programmes = [e for e in part.entities if e.get("entity") == "talent_programme"]
+    if not programmes or not any(a in MONEY_ASPECTS for a in part.aspects):
+        return ""
+    e = programmes[0]
+    m = PROGRAMME.match(part.text, e.get("start", 0))
+    if not m or m.group(0) in policy().source_text:
+        return ""  # the programme named is one this document writes (省级人才计划)
+    name = m.group(0)
+    items = strongest(items_about({"talent_programme": e["value"]}, ("benefit",)))
+    cites = "、".join(dict.fromkeys(compose.cite(i) for i in items))
+    tail = (f"该计划的入选者属于本文件写的“{e['value']}入选者”，来东川工作的待遇见{cites}，"
+            f"可以问“{e['value']}入选者来东川有什么待遇”。") if cites else ""
+    return f"本文件（{policy().document['doc_number']}）不规定“{name}”本身的资助标准，请以该计划的文件为准。{tail}"
+
+
 def unknown_words_answer(part: Part) -> str:
     """The words that name the subject, none of them in the text: say that the text does not mention them."""
     words = content_words(part)
     vocabulary = {w for _k, _c, forms in policy().vocabulary_forms() for w in forms}
     absent = [w for w in words if not kb().sentence_frequency(w) and w not in vocabulary]
     present = [w for w in words if kb().sentence_frequency(w) and kb().sentence_frequency(w) <= 3]
-    if absent and not present:
+    programme = any(re.search(re.escape(w) + r"[\u4e00-\u9fff]{0,4}(?:计划|工程|政策|项目)", part.text) for w in absent)
+    if absent and (not present or programme):
         from .fallback import scope_text
         return f"本文件（{policy().document['doc_number']}）没有提到“{'、'.join(absent[:3])}”。{scope_text()}"
     return ""
@@ -326,7 +383,7 @@ def answer_part(part: Part, topic: dict, intent: str) -> tuple[str, dict]:
     """(reply, topic) for one question; an empty reply when nothing in the knowledge base answers it."""
     aspects = part.aspects
     old_facts = facts_from_json(topic.get("facts"))
-    named_subject = bool(part.facts or part.clauses or part.unit or content_words(part))
+    named_subject = bool(part.facts or part.clauses or part.unit or rare_words(part))
     topic_items = [policy().item(i) for i in topic.get("items") or []]
     follow = not aspects and topic and (intent == "follow_up" or part.text.rstrip("？?。 ").endswith("呢")
                                         or not named_subject or part.headcount is not None)
@@ -345,7 +402,16 @@ def answer_part(part: Part, topic: dict, intent: str) -> tuple[str, dict]:
     trap = not_in_text(part)
     if trap:
         return trap, {"aspects": aspects}
-    if not part.facts and not part.clauses and not part.unit and part.headcount is None and not follow:
+    if part.out_of_range:
+        labels = policy().clauses
+        return (f"本文件（{policy().document['doc_number']}）只有第（一）条至{compose.cite(len(labels))}，"
+                f"共{len(labels)}条，没有您说的那一条。可以说“第九条原文”查看某一条。"), {}
+    other = other_programme(part)
+    if other:
+        return other, {}
+    named_facts = [k for k in part.facts if k not in NUMERIC_FACTS]
+    if not named_facts and not part.clauses and not part.unit and not follow and not topic_items \
+            and not topic.get("clause"):
         unknown = unknown_words_answer(part)
         if unknown:
             return unknown, {}
@@ -353,6 +419,10 @@ def answer_part(part: Part, topic: dict, intent: str) -> tuple[str, dict]:
         items = resolve(part, ("benefit",)) or topic_items
         lines = [silence("combine")] + [compose.item_line(i) for i in items[:3]]
         return "\n".join(lines), {"items": [i["id"] for i in items[:3]], "aspects": aspects}
+    if "units" in aspects and (part.clauses or part.unit):
+        reply = units_answer(part, [])
+        if reply:
+            return reply, {"clause": part.clauses[0] if part.clauses else None, "aspects": aspects}
     if "where" in aspects and not part.clauses:
         reply = where_answer(part)
         if reply:
@@ -361,10 +431,6 @@ def answer_part(part: Part, topic: dict, intent: str) -> tuple[str, dict]:
     if "clause_text" in aspects and part.clauses:
         return "\n".join(compose.clause_reply(n) for n in part.clauses), {"clause": part.clauses[0],
                                                                           "aspects": aspects}
-    if "units" in aspects and (part.clauses or part.unit):
-        reply = units_answer(part, [])
-        if reply:
-            return reply, {"clause": part.clauses[0] if part.clauses else None, "aspects": aspects}
     if "procedure" in aspects:
         items = resolve(part) or topic_items
         numbers = sorted({compose.clause_number(i) for i in items[:3]}) or ([topic["clause"]] if topic.get("clause") else [])
@@ -388,10 +454,16 @@ def answer_part(part: Part, topic: dict, intent: str) -> tuple[str, dict]:
             facts = merged
         else:
             facts = {**old_facts, **facts}
+    elif "eligibility" in aspects and facts and topic_items:
+        verdicts = check_items(topic_items, {**old_facts, **facts})
+        if any(v.startswith("不符合") for v in verdicts):
+            return "\n".join(verdicts), {**topic, "facts": jsonable_facts({**old_facts, **facts})}
     part.facts = facts
-    items = resolve(part, kinds) or (resolve(part) if kinds != ("benefit", "service", "target") else [])
+    items = (resolve(part, INTENT_KINDS[intent]) if intent in INTENT_KINDS else []) or resolve(part, kinds) \
+        or (resolve(part) if kinds != ("benefit", "service", "target") else [])
     if not items and (follow or not named_subject) and topic_items:
         items, part.inherited = topic_items, True
+        facts = {**old_facts, **facts}
     if not items and not named_subject and topic.get("clause"):
         part.clauses = [int(topic["clause"])]
         if "units" in aspects:
@@ -404,13 +476,13 @@ def answer_part(part: Part, topic: dict, intent: str) -> tuple[str, dict]:
         if "lead" in aspects or not items or any(a in ("frequency", "listing", "consequence") for a in aspects) \
                 or ("clause_text" in aspects and not part.clauses):
             reply = sentence_answer(part if not part.inherited else _with_topic_words(part, items))
-            if "lead" in aspects and items and not any(w in reply for w in ("牵头", "审定", "认定", "评选")):
-                notes = silence_notes(items, ("认定", "由谁", "审定"))
+            if "lead" in aspects and items:
+                notes = silence_notes(items, ("由谁认定", "谁认定", "认定标准", "认定机构", "由谁"))
                 flags = [f"{compose.cite(i)} 原文写有“{d['flag']}”，未写明由哪个单位认定。" for i in items[:2]
                          for d in i.get("discretion") or [] if "认定" in d["flag"]]
-                reply = "\n".join(notes or flags) or reply
-                if reply:
-                    reply += "\n" + units_answer(part, items)
+                said = "\n".join(dict.fromkeys(notes or flags))
+                if said:
+                    reply = said + "\n" + (reply or units_answer(part, items))
             if reply:
                 new_topic["clause"] = new_topic["clause"] or _first_clause(reply)
                 return reply, new_topic
@@ -428,6 +500,10 @@ def answer_part(part: Part, topic: dict, intent: str) -> tuple[str, dict]:
             return reply, new_topic
     if "detail" in aspects:
         return compose.detail_reply(items), new_topic
+    if ("conditions" in aspects or "duration" in aspects) and not any("conditions" in i for i in items[:3]):
+        reply = sentence_answer(part if not part.inherited else _with_topic_words(part, items))
+        if reply:
+            return reply, new_topic
     if "conditions" in aspects or ("eligibility" in aspects and not any(a in MONEY_ASPECTS for a in aspects)):
         about_age = any(w in part.text for w in ("年龄", "岁", "年纪"))
         verdicts = check_items(items, facts) if "eligibility" in aspects and facts else []
@@ -448,6 +524,18 @@ def _with_topic_words(part: Part, items: list[dict]) -> Part:
 def _first_clause(reply: str) -> int | None:
     from policy_kb.refs import parse_clause_ref
     return parse_clause_ref(reply)
+
+
+def speaks_of_the_text(text: str, entities: list[dict]) -> bool:
+    """Every subject word of the message is written in the policy, and one of them is rare there (末位, 县管校聘):
+    a question the classifier put out of scope that the text does answer."""
+    part = understand(text, entities, "")
+    words = content_words(part)
+    vocabulary = {w for _k, _c, forms in policy().vocabulary_forms() for w in forms}
+    frequencies = [kb().sentence_frequency(w) for w in words]
+    if not words or any(f == 0 and w not in vocabulary for w, f in zip(words, frequencies)):
+        return False
+    return any(0 < f <= 3 for f in frequencies)
 
 
 def answer(tracker, text: str, entities: list[dict]) -> tuple[str, list]:

@@ -16,7 +16,8 @@ from .profile import ProfileError, coerce, fields
 # How an entity (type, canonical value) becomes a profile fact. Types whose values are profile values map 1:1.
 DIRECT = {"degree": "degree", "title": "title_level", "skill_level": "skill_level",
           "talent_programme": "talent_programme", "school_tier": "school_tier", "gender": "gender",
-          "study_result": "study_result", "age": "age", "years": "contract_years", "days": "days_per_year"}
+          "study_result": "study_result", "age": "age", "years": "contract_years", "days": "days_per_year",
+          "headcount": "transferred_workers"}
 SET_FIELDS = {"role": "roles"}
 SPECIAL = {
     ("full_time", "全日制"): {"full_time": True},

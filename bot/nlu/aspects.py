@@ -29,9 +29,12 @@ def cues(path: str = str(CUES)) -> List[tuple]:
     return sorted(pairs, key=lambda p: -len(p[0]))
 
 
-def aspect_entities(text: str) -> List[Dict[str, Any]]:
-    """Every aspect cue in `text`, longest first, not overlapping, as entity dicts in text order."""
+def aspect_entities(text: str, found: Optional[List[Dict[str, Any]]] = None) -> List[Dict[str, Any]]:
+    """Every aspect cue in `text`, longest first, not overlapping each other nor the entities already `found`
+    (主管护师 is a title, not 主管 + 护师), as entity dicts in text order."""
     taken = [False] * len(text)
+    for e in found or []:
+        taken[e["start"]:e["end"]] = [True] * (e["end"] - e["start"])
     out = []
     for cue, aspect in cues():
         start = text.find(cue)
@@ -83,7 +86,7 @@ if GraphComponent is not None:
             for message in messages:
                 text = message.get(TEXT) or ""
                 found = [{**e, "confidence_entity": 1.0, "extractor": self.__class__.__name__}
-                         for e in aspect_entities(text)]
+                         for e in aspect_entities(text, message.get(ENTITIES) or [])]
                 if found:
                     merged = sorted((message.get(ENTITIES) or []) + found, key=lambda e: (e["start"], e["end"]))
                     message.set(ENTITIES, merged, add_to_output=True)
