@@ -95,7 +95,9 @@ def conditions_reply(items: list[dict], about_age: bool = False) -> str:
     lines = []
     for item in items[:3]:
         if "conditions" not in item:
-            lines.append(f"{cite(item)} {item['name']}：原文未列出申请条件，对象为{item['target']['text']}。")
+            quote = (item.get("measure") or {}).get("quote")
+            said = f"原文：“{quote}”。" if quote else ""
+            lines.append(f"{cite(item)} {item['name']}：原文未列出申请条件，对象为{item['target']['text']}。{said}")
             continue
         money = amount_text(item)
         line = (f"{cite(item)} {item['name']}" + (f"（{money}）" if money else "")

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from bot.nlu.aspects import aspects_of
 from policy_kb.conditions import MET, UNMET, evaluate
 from policy_kb.load import CLAUSE_LABELS
-from policy_kb.money import yuan
+from policy_kb.money import MONEY_IN_TEXT, yuan
 from policy_kb.normalize import normalize
 from policy_kb.query import STOPWORDS
 from policy_kb.refs import parse_clause_refs
@@ -54,7 +54,8 @@ FILLER = {"那个", "这个", "一下", "请问", "政策", "文件", "规定", 
           "里面", "有没有", "没有", "就是", "还是", "或者", "以及", "区里", "这里", "那里", "哪里", "补贴", "补助",
           "人才", "资金", "标准", "情况", "问题", "方面", "相关", "具体", "分别", "两个", "一起", "要求", "要是", "如果",
           "假如", "的话", "那么", "这样", "那样", "怎样", "一样", "已经", "刚好", "正好", "今年", "明年", "打算", "准备",
-          "想要", "希望", "应该", "大概", "一般", "比如", "例如"}
+          "想要", "希望", "应该", "大概", "一般", "比如", "例如", "每月", "每年", "每人", "一年", "一次", "多久", "一下",
+          "帮我", "算一下", "下来", "到底"}
 
 
 @dataclass
@@ -141,6 +142,7 @@ def content_words(part: Part, without_facts: bool = False) -> list[str]:
         if b <= len(text):
             text = text[:a] + "，" + text[b:]
     words = [w for w in cut(normalize(text)) if w not in STOPWORDS]
+    words += [str(e["value"]) for e in part.entities if e.get("entity") in ("measure", "talent_group")]
     return [w for w in dict.fromkeys(words) if len(w) > 1 and w not in FILLER and not w.isdigit()]
 
 
@@ -173,7 +175,7 @@ def items_named(words: list[str], kinds) -> list[tuple[dict, float]]:
     return scored
 
 
-def resolve(part: Part, kinds=("benefit", "service", "target")) -> list[dict]:
+def resolve(part: Part, kinds=("benefit", "service", "target"), min_score: float = 4) -> list[dict]:
     """The items the part is about: its facts through the items' conditions, unless the words name an item more
     precisely (企业…职业院校…技能培训 → that item, not every 企业 item); else the clauses named."""
     by_facts = strongest(items_about(part.facts, kinds)) if part.facts else []
@@ -182,7 +184,7 @@ def resolve(part: Part, kinds=("benefit", "service", "target")) -> list[dict]:
         best = named[0][1]
         top = [i for i, s in named if s >= 0.75 * best]
         fact_best = max((s for i, s in named if i in by_facts), default=0.0)
-        if len(top) <= 4 and best >= 4 and (not by_facts or best > fact_best * 1.5):
+        if len(top) <= 4 and best >= min_score and (not by_facts or fact_best < 0.4 * best):
             return top
     if by_facts:
         return by_facts
@@ -368,7 +370,9 @@ def unknown_words_answer(part: Part) -> str:
     """The words that name the subject, none of them in the text: say that the text does not mention them."""
     words = content_words(part)
     vocabulary = {w for _k, _c, forms in policy().vocabulary_forms() for w in forms}
-    absent = [w for w in words if not kb().sentence_frequency(w) and w not in vocabulary]
+    surfaces = [part.text[e["start"]:e["end"]] for e in part.entities if "start" in e and e.get("entity") != "aspect"]
+    absent = [w for w in words if not kb().sentence_frequency(w) and w not in vocabulary
+              and not any(w in x for x in surfaces) and w[0] not in "万元千百亿"]
     present = [w for w in words if kb().sentence_frequency(w) and kb().sentence_frequency(w) <= 3]
     programme = any(re.search(re.escape(w) + r"[\u4e00-\u9fff]{0,4}(?:计划|工程|政策|项目)", part.text) for w in absent)
     if absent and (not present or programme):
@@ -423,6 +427,8 @@ def answer_part(part: Part, topic: dict, intent: str) -> tuple[str, dict]:
         reply = units_answer(part, [])
         if reply:
             return reply, {"clause": part.clauses[0] if part.clauses else None, "aspects": aspects}
+    if "where" in aspects and part.unit and not part.clauses and not rare_words(part):
+        return compose.unit_reply(part.unit), {"aspects": aspects}
     if "where" in aspects and not part.clauses:
         reply = where_answer(part)
         if reply:
@@ -459,7 +465,7 @@ def answer_part(part: Part, topic: dict, intent: str) -> tuple[str, dict]:
         if any(v.startswith("不符合") for v in verdicts):
             return "\n".join(verdicts), {**topic, "facts": jsonable_facts({**old_facts, **facts})}
     part.facts = facts
-    items = (resolve(part, INTENT_KINDS[intent]) if intent in INTENT_KINDS else []) or resolve(part, kinds) \
+    items = (resolve(part, INTENT_KINDS[intent], min_score=2) if intent in INTENT_KINDS else []) or resolve(part, kinds) \
         or (resolve(part) if kinds != ("benefit", "service", "target") else [])
     if not items and (follow or not named_subject) and topic_items:
         items, part.inherited = topic_items, True
@@ -484,6 +490,8 @@ def answer_part(part: Part, topic: dict, intent: str) -> tuple[str, dict]:
                 if said:
                     reply = said + "\n" + (reply or units_answer(part, items))
             if reply:
+                if any(a in MONEY_ASPECTS for a in aspects) and not MONEY_IN_TEXT.search(reply):
+                    reply = "原文未写明具体金额或标准，相关原文如下：\n" + reply
                 new_topic["clause"] = new_topic["clause"] or _first_clause(reply)
                 return reply, new_topic
     if not items:
@@ -500,12 +508,14 @@ def answer_part(part: Part, topic: dict, intent: str) -> tuple[str, dict]:
             return reply, new_topic
     if "detail" in aspects:
         return compose.detail_reply(items), new_topic
+    if "age" in aspects and "conditions" not in aspects:
+        aspects = aspects + ["conditions"]
     if ("conditions" in aspects or "duration" in aspects) and not any("conditions" in i for i in items[:3]):
         reply = sentence_answer(part if not part.inherited else _with_topic_words(part, items))
         if reply:
             return reply, new_topic
     if "conditions" in aspects or ("eligibility" in aspects and not any(a in MONEY_ASPECTS for a in aspects)):
-        about_age = any(w in part.text for w in ("年龄", "岁", "年纪"))
+        about_age = "age" in aspects
         verdicts = check_items(items, facts) if "eligibility" in aspects and facts else []
         return "\n".join(verdicts + [compose.conditions_reply(items, about_age)]), new_topic
     if items[0]["kind"] != "benefit" and not compose.amount_text(items[0]) and \
