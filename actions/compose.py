@@ -41,13 +41,15 @@ def amount_text(item: dict) -> str:
 INFORMATIVE = ("yearly_share", "monthly")
 
 
-def schedule_text(item: dict, always: bool = False) -> str:
-    s = schedule(item.get("amount"), item.get("payment"))
+def schedule_text(item: dict, always: bool = False, count: int | None = None) -> str:
+    """The payment schedule worth saying; with a head count, the per-head sum (rate × count, capped)."""
+    s = schedule(item.get("amount"), item.get("payment"), count)
     if not s:
         return ""
     rule = (item.get("payment") or {}).get("rule")
     basis = (item.get("amount") or {}).get("basis")
-    return s.text if always or rule in INFORMATIVE or basis == "per_month" else ""
+    counted = basis == "per_head" and count is not None
+    return s.text if always or counted or rule in INFORMATIVE or basis == "per_month" else ""
 
 
 def extra_discretion(item: dict, already: str) -> list[str]:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from bot.nlu.aspects import aspects_of
 from policy_kb.conditions import MET, UNMET, evaluate
 from policy_kb.load import CLAUSE_LABELS
-from policy_kb.money import MONEY_IN_TEXT, yuan
+from policy_kb.money import MONEY_IN_TEXT
 from policy_kb.normalize import normalize
 from policy_kb.query import STOPWORDS
 from policy_kb.refs import parse_clause_refs
@@ -143,6 +143,7 @@ def content_words(part: Part, without_facts: bool = False) -> list[str]:
             text = text[:a] + "，" + text[b:]
     words = [w for w in cut(normalize(text)) if w not in STOPWORDS]
     words += [str(e["value"]) for e in part.entities if e.get("entity") in ("measure", "talent_group")]
+    words = QUOTED.findall(part.text) + words  # a term in quotes is asked as written: “大岗位制”
     return [w for w in dict.fromkeys(words) if len(w) > 1 and w not in FILLER and not w.isdigit()]
 
 
@@ -197,6 +198,11 @@ def resolve(part: Part, kinds=("benefit", "service", "target"), min_score: float
 # ---------------------------------------------------------------------------------------------------------------
 # Answers, one per aspect; each cites its clause
 
+QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,12})[”\"」』]")
+# Words that mark the sentence answering an aspect: it goes first ("多久评一次" → the sentence with 届).
+ANSWER_MARKS = {"frequency": ("届", "每年", "每两年", "年度", "一年一", "常态化", "定期"),
+                "lead": ("牵头", "审定", "负责", "组织"), "consequence": ("不得", "取消", "淘汰", "调整"),
+                "listing": ("、",), "amount": ("万元", "元")}
 UNITS_TAIL = re.compile(r"\s*[（〔(]责任单位[^）〕)]*[）〕)]\s*")
 
 
@@ -214,6 +220,10 @@ def sentence_answer(part: Part, limit: int = 2) -> str:
             if any(w in s.text for w in words) and not UNITS_TAIL.fullmatch(s.text)]
     if not hits:
         return ""
+    marks = [m for a in part.aspects for m in ANSWER_MARKS.get(a, ())]
+    if marks:  # among the sentences about the subject, the one that answers what is asked comes first
+        top = hits[0].score
+        hits.sort(key=lambda s: (not (s.score >= 0.5 * top and any(m in s.text for m in marks)), -s.score))
     best = hits[0]
     chosen = [best] + [s for s in hits[1:] if s.clause == best.clause and s.score >= 0.5 * best.score][:limit - 1]
     return "\n".join(_quote(s) for s in chosen)
@@ -224,7 +234,8 @@ def where_answer(part: Part) -> str:
     words = [w for w in content_words(part) if kb().sentence_frequency(w)]
     if not words:
         return ""
-    words.sort(key=lambda w: (kb().sentence_frequency(w), -len(w)))
+    quoted = [w for w in QUOTED.findall(part.text) if w in words]
+    words.sort(key=lambda w: (w not in quoted, kb().sentence_frequency(w), -len(w)))
     rare = words[0]
     found = [x for x in kb().mentions(rare) if not UNITS_TAIL.fullmatch(x.text)]
     if not found:
@@ -280,21 +291,6 @@ def silence_notes(items: list[dict], words: tuple[str, ...]) -> list[str]:
             if any(w in amb["note"] for w in words)]
 
 
-def headcount_line(item: dict, count: int) -> str:
-    """Per person × count, capped: the rule beside the result, every figure from the item."""
-    amount = item.get("amount") or {}
-    rate, cap = amount.get("rate"), amount.get("max")
-    if rate is None:
-        return ""
-    total = rate * count
-    line = f"按{rate}元/{amount.get('rate_unit', '人')}计：{count}人×{rate}元={yuan(total)}"
-    if cap is not None and total > cap:
-        line += f"，超过上限，按最高不超过{yuan(cap)}计，即{yuan(cap)}"
-    elif cap is not None:
-        line += f"（未超过最高{yuan(cap)}的上限）"
-    return line + "。"
-
-
 def check_items(items: list[dict], facts: dict) -> list[str]:
     """The engine's verdict for the facts told, per item: 不符合 with the failing condition and its quote."""
     profile = {k: frozenset(v) if isinstance(v, set) else v for k, v in facts.items() if not k.startswith("_")}
@@ -327,7 +323,7 @@ def amount_answer(part: Part, items: list[dict], facts: dict) -> str:
             if verdict and verdict[0].startswith("不符合"):
                 lines.append(verdict[0])
             else:
-                lines.append(headcount_line(item, count))
+                lines.append(f"{compose.cite(item)} {item['name']}：{compose.schedule_text(item, count=count)}。")
     if "year_total" in part.aspects:
         for item in money[:3]:
             sched = compose.schedule_text(item, always=True)

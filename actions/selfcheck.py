@@ -31,9 +31,9 @@ def _merge(profile: dict, new: dict, replace: bool) -> dict:
     return out
 
 
-def _line(r) -> str:
+def _line(r, count: int | None = None) -> str:
     item = policy().item(r.item_id)
-    sched_text = schedule_text(item)
+    sched_text = schedule_text(item, count=count)
     flags = extra_discretion(item, f"{r.amount_text}{sched_text}")
     money = f"：{r.amount_text}" if r.amount_text else ""
     sched = f"（{sched_text}）" if sched_text else ""
@@ -41,13 +41,14 @@ def _line(r) -> str:
     return f"{r.citation} {r.name}{money}{sched}{cond}"
 
 
-def report_text(report) -> str:
+def report_text(report, count: int | None = None) -> str:
+    """The self-check result; `count`: the head count told (组织转移并稳定就业人数), for per-head sums."""
     eligible = report.by_verdict(ELIGIBLE)
     likely = [r for r in report.by_verdict(UNDETERMINED) if r.relevant][:3]
     missed = [r for r in report.by_verdict(NOT_ELIGIBLE) if r.relevant][:3]
     lines = [f"自查结果（依据{policy().document['doc_number']}，最终以责任单位审核认定为准）："]
     for r in eligible:
-        lines.append(f"✓ 符合 {_line(r)}。责任单位：{'、'.join(r.units)}。")
+        lines.append(f"✓ 符合 {_line(r, count)}。责任单位：{'、'.join(r.units)}。")
     for r in likely:
         lines.append(f"？可能符合 {_line(r)}。还需满足：{'；'.join(leaf.label for leaf in r.missing)}。")
     for r in missed:
@@ -95,7 +96,7 @@ class SelfCheck(SafeAction):
             dispatcher.utter_message(text=START)
             return [SlotSet("requested_field", None)]
         report = assess(jsonable_facts(profile), skip=skipped)
-        reply = report_text(report)
+        reply = report_text(report, profile.get("transferred_workers"))
         likely = [r for r in report.by_verdict(UNDETERMINED) if r.relevant]
         next_field = report.next_field if likely else None
         if next_field:

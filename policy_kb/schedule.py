@@ -36,9 +36,12 @@ def schedule(amount: dict | None, payment: dict | None, count: int | None = None
         return Schedule(f"按年给予，每年{span}", per_year=hi)
     if basis == "per_head" and rate:
         if count is not None:
-            total = min(rate * count, hi) if hi else rate * count
-            capped = f"（最高不超过{yuan(hi)}）" if hi else ""
-            return Schedule(f"一次性补助：{rate}元/人 × {count}人 = {yuan(total)}{capped}", total=total)
+            product = rate * count
+            if hi and product > hi:  # the product is not said: it is no sum anyone gets
+                return Schedule(f"一次性补助：{rate}元/人 × {count}人，超过“最高不超过{yuan(hi)}”的上限，"
+                                f"按{yuan(hi)}计", total=hi)
+            capped = f"（未超过最高{yuan(hi)}的上限）" if hi else ""
+            return Schedule(f"一次性补助：{rate}元/人 × {count}人 = {yuan(product)}{capped}", total=product)
         return Schedule(f"一次性补助，按{rate}元/人计算" + (f"，最高不超过{yuan(hi)}" if hi else ""), total=hi)
     if basis == "one_off" or rule == "one_off":
         value = hi if hi is not None else lo
