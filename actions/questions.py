@@ -475,7 +475,8 @@ def answer_part(part: Part, topic: dict, intent: str) -> tuple[str, dict]:
                  "clause": compose.clause_number(items[0]) if items else (part.clauses[0] if part.clauses else None)}
 
     if any(a in SENTENCE_ASPECTS for a in aspects) or ("where" in aspects) or not items:
-        if "lead" in aspects or not items or any(a in ("frequency", "listing", "consequence") for a in aspects) \
+        if "lead" in aspects or not items or any(a in ("frequency", "consequence") for a in aspects) \
+                or ("listing" in aspects and not part.facts) \
                 or ("clause_text" in aspects and not part.clauses):
             reply = sentence_answer(part if not part.inherited else _with_topic_words(part, items))
             if "lead" in aspects and items:
