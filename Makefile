@@ -67,7 +67,7 @@ bench-kb: $(KB) ## benchmark KB build time and search latency (writes benchmarks
 bench-rest: $(MODEL) ## benchmark the REST channel: 20 conversations at 15 and 30 messages/s, and capacity (writes benchmarks/rest_load.md)
 	$(PY) benchmarks/rest_load.py
 
-eval: $(MODEL) ## run ../shared/eval against a freshly started assistant (writes benchmarks/eval_public.md)
+eval: $(MODEL) ## run ../shared/eval (public sample + dev set) against a freshly started assistant, beside the keyword baseline (writes benchmarks/eval_public.md)
 	$(PY) benchmarks/eval_public.py
 
 clean: ## remove the venv and built files

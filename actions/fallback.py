@@ -24,7 +24,8 @@ def is_mostly_latin(text: str) -> bool:
 
 
 def suggest(dispatcher, tracker) -> list:
-    """'您是想问…': the 2–3 best clauses by full-text search, as buttons; never an invented answer."""
+    """'您是想问…': the 2–3 best clauses by full-text search, as buttons; never an invented answer. Reached only
+    when nothing in the message names an item or a sentence of the text (actions/questions.py answers those)."""
     text = text_of(tracker)
     if not text:
         dispatcher.utter_message(text=f"您好像没有输入内容。{EXAMPLE}")
@@ -32,21 +33,16 @@ def suggest(dispatcher, tracker) -> list:
     if is_mostly_latin(text):
         dispatcher.utter_message(text=f"请用中文提问。{EXAMPLE}")
         return []
-    from policy_kb.topics import facts_from_message, items_about, strongest
-
-    from .base import entities_of
-    from .compose import amount_reply
-    items = strongest(items_about(facts_from_message(text, entities_of(tracker)), kinds=("benefit",)))
-    if items:  # the words name the group an item is for: answer it, and say what was understood
-        dispatcher.utter_message(text="您是想问以下待遇吗？\n" + amount_reply(items))
-        return []
     hits = kb().search(text, limit=3)
     if not hits:
         dispatcher.utter_message(text=f"抱歉，没有在政策中找到相关内容。{scope_text()}")
         return []
     buttons = [{"title": f"{h.clause.citation} {h.clause.title}", "payload": f"{h.clause.citation}原文"}
                for h in hits]
-    dispatcher.utter_message(text="抱歉，我不太确定您的意思。您是想问以下哪一条？", buttons=buttons)
+    from .base import entities_of
+    from .questions import understood
+    said = understood(entities_of(tracker)) or "抱歉，我不太确定您的意思。"
+    dispatcher.utter_message(text=f"{said}您是想问以下哪一条？", buttons=buttons)
     return []
 
 

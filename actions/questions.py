@@ -533,6 +533,21 @@ def _first_clause(reply: str) -> int | None:
     return parse_clause_ref(reply)
 
 
+ASPECT_LABELS = {"amount": "金额", "year_total": "一年合计", "payment": "发放方式", "payer": "资金由谁承担",
+                 "units": "责任单位", "lead": "由谁牵头或认定", "conditions": "条件", "age": "年龄条件",
+                 "duration": "服务期或工作时间", "eligibility": "能否享受", "clause_text": "原文",
+                 "where": "在哪一条", "frequency": "多久一次", "listing": "有哪些", "metadata": "文件信息",
+                 "procedure": "申请办法", "combine": "能否同时享受", "consequence": "结果如何"}
+
+
+def understood(entities: list[dict]) -> str:
+    """What was understood of a message nothing answers: the aspects asked, said back, or ''."""
+    labels = [ASPECT_LABELS[a] for a in aspects_of(entities) if a in ASPECT_LABELS]
+    if not labels:
+        return ""
+    return f"我理解您问的是“{'、'.join(dict.fromkeys(labels))}”，但没能确定是哪一项待遇或哪一条。"
+
+
 def speaks_of_the_text(text: str, entities: list[dict]) -> bool:
     """Every subject word of the message is written in the policy, and one of them is rare there (末位, 县管校聘):
     a question the classifier put out of scope that the text does answer."""
@@ -550,8 +565,10 @@ def answer(tracker, text: str, entities: list[dict]) -> tuple[str, list]:
     topic = topic_of(tracker)
     intent = intent_of(tracker)
     replies, last = [], topic
-    for part_text, part_entities in split_parts(text, entities):
-        part = understand(part_text, part_entities, intent)
+    for n, (part_text, part_entities) in enumerate(split_parts(text, entities)):
+        # the intent was chosen for the whole message: it hints the first part's aspect; later parts that name
+        # no aspect ask the previous part's again ("…有年龄要求吗？本科的呢？")
+        part = understand(part_text, part_entities, intent if n == 0 else "")
         reply, new_topic = answer_part(part, last, intent)
         if reply:
             replies.append(reply)
