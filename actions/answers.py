@@ -32,6 +32,8 @@ class Question(SafeAction):
             from .selfcheck import SelfCheck
             return SelfCheck().answer(dispatcher, tracker, domain)
         reply, events = questions.answer(tracker, text_of(tracker), entities_of(tracker))
+        if not reply and questions.asks_money_of_nothing(text_of(tracker), entities_of(tracker)):
+            reply = compose.overview_reply()
         if not reply:
             return suggest(dispatcher, tracker)
         dispatcher.utter_message(text=reply + _resume(tracker))
@@ -93,17 +95,18 @@ class Procedure(Question):
 
 
 class Overview(SafeAction):
+    """'有哪些人才政策': the money benefits, one line each. A question that names what it asks or what about
+    ("五大计划都有哪些", "六大产业包括什么") is answered on the one path instead."""
+
     def name(self):
         return "action_overview"
 
     def answer(self, dispatcher, tracker, domain):
-        doc = policy().document
-        lines = [f"{doc['doc_number']}共{len(doc['parts'])}部分{len(policy().clauses)}条。面向个人和单位的资金待遇有："]
-        for item in policy().items:
-            if item["kind"] == "benefit" and item.get("amount"):
-                lines.append(f"· {compose.cite(item)} {item['name']}：{compose.amount_text(item)}")
-        lines.append("可以问“博士能拿多少补贴”，或直接说“我34岁，全日制硕士”做自查。")
-        dispatcher.utter_message(text="\n".join(lines))
+        reply, events = questions.answer(tracker, text_of(tracker), entities_of(tracker))
+        if reply:
+            dispatcher.utter_message(text=reply + _resume(tracker))
+            return events
+        dispatcher.utter_message(text=compose.overview_reply())
         return []
 
 

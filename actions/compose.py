@@ -176,3 +176,25 @@ def metadata_reply() -> str:
     doc = policy().document
     return (f"文号：{d['doc_number']}；标题：《{d['title']}》；印发：{'、'.join(d['issuers'])}，{doc['date_quote']}；"
             f"状态：{d['status']}（{d['end_date_note'].rstrip('。')}）；{doc['publication_quote'].strip('（）')}。")
+
+
+def structure_reply() -> str:
+    """The document's parts and their clauses, as document.yml lists them."""
+    doc = policy().document
+    lines = [f"{doc['doc_number']}共{len(doc['parts'])}部分、{len(policy().clauses)}条："]
+    for part in doc["parts"]:
+        numbers = part["clauses"]
+        span = cite(numbers[0]) if len(numbers) == 1 else f"{cite(numbers[0])}至{cite(numbers[-1])}"
+        lines.append(f"{part['number']}、{part['title']}（{span}）")
+    return "\n".join(lines)
+
+
+def overview_reply() -> str:
+    """The document in one look: its size, then every money benefit with its clause and amount."""
+    doc = policy().document
+    lines = [f"{doc['doc_number']}共{len(doc['parts'])}部分{len(policy().clauses)}条。面向个人和单位的资金待遇有："]
+    for item in policy().items:
+        if item["kind"] == "benefit" and item.get("amount"):
+            lines.append(f"· {cite(item)} {item['name']}：{amount_text(item)}")
+    lines.append("可以问“博士能拿多少补贴”，或直接说“我34岁，全日制硕士”做自查。")
+    return "\n".join(lines)

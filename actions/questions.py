@@ -399,6 +399,8 @@ def answer_part(part: Part, topic: dict, intent: str) -> tuple[str, dict]:
 
     if "metadata" in aspects and not part.facts and not part.clauses:
         return compose.metadata_reply(), {}
+    if "structure" in aspects and not any(a in MONEY_ASPECTS for a in aspects):
+        return compose.structure_reply(), {}
     trap = not_in_text(part)
     if trap:
         return trap, {"aspects": aspects}
@@ -537,7 +539,7 @@ ASPECT_LABELS = {"amount": "金额", "year_total": "一年合计", "payment": "�
                  "units": "责任单位", "lead": "由谁牵头或认定", "conditions": "条件", "age": "年龄条件",
                  "duration": "服务期或工作时间", "eligibility": "能否享受", "clause_text": "原文",
                  "where": "在哪一条", "frequency": "多久一次", "listing": "有哪些", "metadata": "文件信息",
-                 "procedure": "申请办法", "combine": "能否同时享受", "consequence": "结果如何"}
+                 "procedure": "申请办法", "combine": "能否同时享受", "consequence": "结果如何", "structure": "文件结构"}
 
 
 def understood(entities: list[dict]) -> str:
@@ -546,6 +548,13 @@ def understood(entities: list[dict]) -> str:
     if not labels:
         return ""
     return f"我理解您问的是“{'、'.join(dict.fromkeys(labels))}”，但没能确定是哪一项待遇或哪一条。"
+
+
+def asks_money_of_nothing(text: str, entities: list[dict]) -> bool:
+    """'有什么补贴': money is asked and nothing is named — the overview of the benefits answers it."""
+    part = understand(text, entities, "")
+    return any(a in MONEY_ASPECTS + ("listing",) for a in part.aspects) and not (
+        part.facts or part.clauses or part.unit or content_words(part))
 
 
 def speaks_of_the_text(text: str, entities: list[dict]) -> bool:
