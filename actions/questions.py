@@ -55,7 +55,7 @@ FILLER = {"那个", "这个", "一下", "请问", "政策", "文件", "规定", 
           "人才", "资金", "标准", "情况", "问题", "方面", "相关", "具体", "分别", "两个", "一起", "要求", "要是", "如果",
           "假如", "的话", "那么", "这样", "那样", "怎样", "一样", "已经", "刚好", "正好", "今年", "明年", "打算", "准备",
           "想要", "希望", "应该", "大概", "一般", "比如", "例如", "每月", "每年", "每人", "一年", "一次", "多久", "一下",
-          "帮我", "算一下", "下来", "到底"}
+          "帮我", "算一下", "下来", "到底", "自查", "测算", "申请表", "预填", "助手", "机器人", "你好", "您好"}
 
 
 @dataclass
@@ -83,7 +83,7 @@ def split_parts(text: str, entities: list[dict]) -> list[tuple[str, list[dict]]]
     parts = [(text[a:b], [e for e in entities if a <= e.get("start", a) < b]) for a, b in spans]
     asking = [p for p in parts if _asks(*p)]
     if len(asking) < 2:
-        return [(text, entities)]
+        return by_subject(text, entities)
     # a fragment that asks nothing ("问两个：") joins the next part
     merged: list[tuple[str, list[dict]]] = []
     carry_text, carry_entities = "", []
@@ -95,6 +95,20 @@ def split_parts(text: str, entities: list[dict]) -> list[tuple[str, list[dict]]]
     if carry_text and merged:
         merged[-1] = (merged[-1][0] + carry_text, merged[-1][1] + carry_entities)
     return merged
+
+
+# Entity types of which a question may name several, each its own subject ("硕士和本科的补贴分别多少").
+ONE_OF_EACH = ("degree", "title", "cert_level", "skill_level", "study_result")
+
+
+def by_subject(text: str, entities: list[dict]) -> list[tuple[str, list[dict]]]:
+    """One question naming two values of one kind asks about each: one part per value, the rest shared."""
+    for kind in ONE_OF_EACH:
+        values = [e for e in entities if e.get("entity") == kind]
+        if len({str(e.get("value")) for e in values}) > 1:
+            others = [e for e in entities if e.get("entity") != kind]
+            return [(text, sorted(others + [e], key=lambda x: x.get("start", 0))) for e in values]
+    return [(text, entities)]
 
 
 def _asks(text: str, entities: list[dict]) -> bool:
@@ -418,8 +432,9 @@ def answer_part(part: Part, topic: dict, intent: str) -> tuple[str, dict]:
         if unknown:
             return unknown, {}
     if "combine" in aspects:
-        items = resolve(part, ("benefit",)) or topic_items
-        lines = [silence("combine")] + [compose.item_line(i) for i in items[:3]]
+        items = [i for i, _ in items_about(part.facts, ("benefit",))][:4] if part.facts else []
+        items = items or resolve(part, ("benefit",)) or topic_items
+        lines = [silence("combine")] + [compose.item_line(i) for i in items[:4]]
         return "\n".join(lines), {"items": [i["id"] for i in items[:3]], "aspects": aspects}
     if "units" in aspects and (part.clauses or part.unit):
         reply = units_answer(part, [])
@@ -495,6 +510,10 @@ def answer_part(part: Part, topic: dict, intent: str) -> tuple[str, dict]:
                 return reply, new_topic
     if not items:
         return "", new_topic
+    if "decide" in aspects:  # how a range is settled or by what assessment: the item's own notes on it
+        notes = silence_notes(items, ("如何确定", "确定", "考核", "认定", "标准", "由谁"))
+        if notes:
+            return "\n".join(dict.fromkeys(notes)), new_topic
     if "units" in aspects:
         return units_answer(part, items), new_topic
     if "payer" in aspects:
@@ -539,7 +558,8 @@ ASPECT_LABELS = {"amount": "金额", "year_total": "一年合计", "payment": "�
                  "units": "责任单位", "lead": "由谁牵头或认定", "conditions": "条件", "age": "年龄条件",
                  "duration": "服务期或工作时间", "eligibility": "能否享受", "clause_text": "原文",
                  "where": "在哪一条", "frequency": "多久一次", "listing": "有哪些", "metadata": "文件信息",
-                 "procedure": "申请办法", "combine": "能否同时享受", "consequence": "结果如何", "structure": "文件结构"}
+                 "procedure": "申请办法", "combine": "能否同时享受", "consequence": "结果如何", "structure": "文件结构",
+                 "decide": "如何确定"}
 
 
 def understood(entities: list[dict]) -> str:

@@ -93,6 +93,13 @@ class SelfCheck(SafeAction):
                 return []
         profile = _merge(profile, new, replace=intent_of(tracker) == "correct")
         if not profile:
+            # nothing about the person was told: if the words ask about the policy ("社工证补贴"), answer that
+            from . import questions
+            named = [e for e in entities_of(tracker) if e.get("entity") not in ("aspect", "headcount")]
+            reply, events = questions.answer(tracker, text, entities_of(tracker)) if named else ("", [])
+            if reply:
+                dispatcher.utter_message(text=reply)
+                return events
             dispatcher.utter_message(text=START)
             return [SlotSet("requested_field", None)]
         report = assess(jsonable_facts(profile), skip=skipped)
