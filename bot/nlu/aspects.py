@@ -29,14 +29,15 @@ def cues(path: str = str(CUES)) -> List[tuple]:
     return sorted(pairs, key=lambda p: -len(p[0]))
 
 
-def aspect_entities(text: str, found: Optional[List[Dict[str, Any]]] = None) -> List[Dict[str, Any]]:
+def aspect_entities(text: str, found: Optional[List[Dict[str, Any]]] = None,
+                    cues_path: Optional[str] = None) -> List[Dict[str, Any]]:
     """Every aspect cue in `text`, longest first, not overlapping each other nor the entities already `found`
     (主管护师 is a title, not 主管 + 护师), as entity dicts in text order."""
     taken = [False] * len(text)
     for e in found or []:
         taken[e["start"]:e["end"]] = [True] * (e["end"] - e["start"])
     out = []
-    for cue, aspect in cues():
+    for cue, aspect in cues(cues_path or str(CUES)):
         start = text.find(cue)
         while start >= 0:
             end = start + len(cue)
@@ -64,29 +65,49 @@ try:  # the Rasa component; the functions above work without Rasa (tests, the ac
     from rasa.nlu.extractors.extractor import EntityExtractorMixin
     from rasa.shared.nlu.constants import ENTITIES, TEXT
     from rasa.shared.nlu.training_data.message import Message
+    from rasa.shared.nlu.training_data.training_data import TrainingData
 except ImportError:  # pragma: no cover
     GraphComponent = None
 
 if GraphComponent is not None:
-    @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
+    @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=True)
     class AspectExtractor(GraphComponent, EntityExtractorMixin):
-        """Adds `aspect` and `headcount` entities (bot/nlu/aspects.yml) to the entities already found."""
+        """Adds `aspect` and `headcount` entities to the entities already found. The cues (bot/nlu/aspects.yml)
+        are copied into the model when it is trained, so a model archive answers the same wherever it runs; the
+        fingerprint hashes them, so editing the cues retrains."""
 
         @classmethod
         def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[Text]:
             import hashlib
             return hashlib.sha256(CUES.read_bytes()).hexdigest()
 
+        def __init__(self, model_storage: ModelStorage, resource: Resource, cues_path: Optional[str] = None):
+            self._model_storage, self._resource, self._cues = model_storage, resource, cues_path
+
         @classmethod
         def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                    execution_context: ExecutionContext) -> "AspectExtractor":
-            return cls()
+            return cls(model_storage, resource, str(CUES))
+
+        def train(self, training_data: TrainingData) -> Resource:
+            with self._model_storage.write_to(self._resource) as directory:
+                (Path(directory) / CUES.name).write_bytes(CUES.read_bytes())
+            return self._resource
+
+        @classmethod
+        def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+                 execution_context: ExecutionContext, **kwargs: Any) -> "AspectExtractor":
+            import tempfile
+            with model_storage.read_from(resource) as directory:  # the copy outlives the storage's context
+                kept = Path(tempfile.mkdtemp(prefix="aspects-")) / CUES.name
+                kept.write_bytes((Path(directory) / CUES.name).read_bytes())
+            return cls(model_storage, resource, str(kept))
 
         def process(self, messages: List[Message]) -> List[Message]:
             for message in messages:
                 text = message.get(TEXT) or ""
                 found = [{**e, "confidence_entity": 1.0, "extractor": self.__class__.__name__}
-                         for e in aspect_entities(text, message.get(ENTITIES) or [])]
+                         for e in aspect_entities(text, message.get(ENTITIES) or [], self._cues)]
                 if found:
                     merged = sorted((message.get(ENTITIES) or []) + found, key=lambda e: (e["start"], e["end"]))
                     message.set(ENTITIES, merged, add_to_output=True)
