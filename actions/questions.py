@@ -107,7 +107,14 @@ def by_subject(text: str, entities: list[dict]) -> list[tuple[str, list[dict]]]:
         values = [e for e in entities if e.get("entity") == kind]
         if len({str(e.get("value")) for e in values}) > 1:
             others = [e for e in entities if e.get("entity") != kind]
-            return [(text, sorted(others + [e], key=lambda x: x.get("start", 0))) for e in values]
+            parts = []
+            for e in values:  # the other values are blanked (same length: offsets stay true)
+                t = text
+                for o in values:
+                    if o is not e and "start" in o:
+                        t = t[:o["start"]] + "，" * (o["end"] - o["start"]) + t[o["end"]:]
+                parts.append((t, sorted(others + [e], key=lambda x: x.get("start", 0))))
+            return parts
     return [(text, entities)]
 
 

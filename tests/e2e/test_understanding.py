@@ -149,3 +149,25 @@ def test_a_number_below_the_threshold_is_told_no(chat):
 def test_a_clause_the_document_does_not_have(chat, question):
     reply = chat.ask(question)
     assert "十四" in reply and not re.search(r"\d+万?元", reply), reply
+
+
+def test_how_a_range_is_decided_is_said_to_be_unwritten(chat):
+    chat.ask("柔性引进人才有多少补贴")
+    reply = chat.ask("具体给多少由什么决定，怎么定")
+    assert cited(reply, 1) and "原文未写明" in reply.splitlines()[0], reply
+
+
+def test_two_values_of_one_kind_get_one_answer_each(chat):
+    reply = chat.ask("硕士和本科的生活补贴分别多少")
+    assert "10万元" in reply and "5万元" in reply and cited(reply, 2), reply
+
+
+@pytest.mark.parametrize("question", ["这个文件一共有几条", "文件分哪几个部分"])
+def test_the_documents_structure(chat, question):
+    reply = chat.ask(question)
+    assert "14条" in reply and cited(reply, 14) and "实施党政人才培育计划" in reply, reply
+
+
+def test_a_benefit_named_without_a_profile_is_answered_not_interviewed(chat):
+    reply = chat.ask("社会工作师证的奖励")
+    assert cited(reply, 11) and "2000元" in reply, reply
