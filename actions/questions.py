@@ -331,7 +331,7 @@ def check_items(items: list[dict], facts: dict) -> list[str]:
 def amount_answer(part: Part, items: list[dict], facts: dict) -> str:
     money = [i for i in items if compose.amount_text(i)]
     if not money:  # what is asked is a sum the text does not give
-        lines = [f"原文未写明{compose.cite(i)}“{i['name']}”的金额或标准。" for i in items[:2]]
+        lines = [f"原文未写明{compose.cite(i)}{i['name']}的金额或标准。" for i in items[:2]]
         lines += silence_notes(items, ("金额", "额度", "标准", "奖金"))
         lines += [compose.item_line(i) for i in items[:2]]
         lines.append(compose.units_line(sorted({compose.clause_number(i) for i in items[:2]})))
@@ -344,7 +344,7 @@ def amount_answer(part: Part, items: list[dict], facts: dict) -> str:
             if verdict and verdict[0].startswith("不符合"):
                 lines.append(verdict[0])
             else:
-                lines.append(f"{compose.cite(item)} {item['name']}：{compose.schedule_text(item, count=count)}。")
+                lines.append(f"{compose.cite(item)} {compose.schedule_text(item, count=count)}。")
     if "year_total" in part.aspects:
         for item in money[:3]:
             sched = compose.schedule_text(item, always=True)
