@@ -250,19 +250,19 @@ def sentence_answer(part: Part, limit: int = 2) -> str:
     return "\n".join(_quote(s) for s in chosen)
 
 
-def where_answer(part: Part) -> str:
-    """'X 在哪几条': every clause that writes the part's rarest words, with the sentence."""
+def where_answer(part: Part) -> tuple[str, int | None]:
+    """'X 在哪几条': every clause that writes the part's rarest word, with the sentence; (reply, first clause)."""
     words = [w for w in content_words(part) if kb().sentence_frequency(w)]
     if not words:
-        return ""
+        return "", None
     quoted = [w for w in QUOTED.findall(part.text) if w in words]
     words.sort(key=lambda w: (w not in quoted, kb().sentence_frequency(w), -len(w)))
     rare = words[0]
     found = [x for x in kb().mentions(rare) if not UNITS_TAIL.fullmatch(x.text)]
     if not found:
-        return ""
+        return "", None
     head = f"“{rare}”出现在" + "、".join(compose.cite(s.clause) for s in found) + "："
-    return head + "\n" + "\n".join(_quote(s) for s in found[:4])
+    return head + "\n" + "\n".join(_quote(s) for s in found[:4]), found[0].clause
 
 
 def units_answer(part: Part, items: list[dict]) -> str:
@@ -450,10 +450,9 @@ def answer_part(part: Part, topic: dict, intent: str) -> tuple[str, dict]:
     if "where" in aspects and part.unit and not part.clauses and not rare_words(part):
         return compose.unit_reply(part.unit), {"aspects": aspects}
     if "where" in aspects and not part.clauses:
-        reply = where_answer(part)
+        reply, clause = where_answer(part)
         if reply:
-            return reply, {"clause": kb().mentions(reply.split("”")[0].lstrip("“"))[0].clause
-                           if reply.startswith("“") else None, "aspects": aspects}
+            return reply, {"clause": clause, "aspects": aspects}
     if "clause_text" in aspects and part.clauses:
         return "\n".join(compose.clause_reply(n) for n in part.clauses), {"clause": part.clauses[0],
                                                                           "aspects": aspects}
