@@ -197,16 +197,28 @@ def items_named(words: list[str], kinds) -> list[tuple[dict, float]]:
     return scored
 
 
-def resolve(part: Part, kinds=("benefit", "service", "target"), min_score: float = 4) -> list[dict]:
+ALL_KINDS = ("benefit", "service", "target")
+
+
+def _named_score(part: Part, item: dict) -> float:
+    return next((sc for i, sc in items_named(content_words(part, without_facts=True), ALL_KINDS)
+                 if i["id"] == item["id"]), 0.0)
+
+
+def resolve(part: Part, kinds=ALL_KINDS, min_score: float = 4) -> list[dict]:
     """The items the part is about: its facts through the items' conditions, unless the words name an item more
     precisely (企业…职业院校…技能培训 → that item, not every 企业 item); else the clauses named."""
     by_facts = strongest(items_about(part.facts, kinds)) if part.facts else []
-    named = items_named(content_words(part, without_facts=True), kinds)
+    words = content_words(part, without_facts=True)
+    named = items_named(words, kinds)
     if named:
         best = named[0][1]
         top = [i for i, s in named if s >= 0.75 * best]
         fact_best = max((s for i, s in named if i in by_facts), default=0.0)
-        if len(top) <= 4 and best >= min_score and (not by_facts or fact_best < 0.4 * best):
+        text = _item_text(named[0][0])
+        matched = sum(1 for w in words if any(f in text for f in expand([w])))
+        # against the facts, one rare word is not enough (申请 names no item): the words must name it twice
+        if len(top) <= 4 and best >= min_score and (not by_facts or (fact_best < 0.4 * best and matched >= 2)):
             return top
     if by_facts:
         return by_facts
@@ -486,6 +498,10 @@ def answer_part(part: Part, topic: dict, intent: str) -> tuple[str, dict]:
     part.facts = facts
     items = (resolve(part, INTENT_KINDS[intent], min_score=2) if intent in INTENT_KINDS else []) or resolve(part, kinds) \
         or (resolve(part) if kinds != ("benefit", "service", "target") else [])
+    if kinds != ALL_KINDS and items:  # the words may name an item of another kind outright (专项基金初始资金)
+        every = resolve(part, ALL_KINDS)
+        if every and every[0]["kind"] not in kinds and _named_score(part, every[0]) > 2 * _named_score(part, items[0]):
+            items = every
     if not items and (follow or not named_subject) and topic_items:
         items, part.inherited = topic_items, True
         facts = {**old_facts, **facts}
