@@ -10,9 +10,9 @@ import os
 
 from . import compose
 from .answers import _resume
-from .base import SafeAction, text_of, topic_of
+from .base import SafeAction, entities_of, text_of, topic_of
 from .kb import kb, policy, silence
-from .topics import clause_named
+from .questions import clauses_named
 
 ASK_AN_ITEM = "告诉我您想办理的事项（例如：博士生活补贴找哪个部门），我可以说明对应条款的责任单位。"
 
@@ -23,9 +23,9 @@ def configured_contact() -> str:
 
 
 def _clauses_in_context(tracker) -> list[int]:
-    number = clause_named(tracker)
-    if number:
-        return [number]
+    named = clauses_named(text_of(tracker), entities_of(tracker))
+    if named:
+        return named[:3]
     topic = topic_of(tracker)
     ids = topic.get("items") or []
     numbers = sorted({compose.clause_number(policy().item(i)) for i in ids if policy().item(i)})

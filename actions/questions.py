@@ -125,7 +125,8 @@ def _asks(text: str, entities: list[dict]) -> bool:
     return bool(entities) and bool(re.search(r"[呢吗][\s？?。]*$", text))
 
 
-def _clauses(text: str, entities: list[dict]) -> list[int]:
+def clauses_named(text: str, entities: list[dict]) -> list[int]:
+    """Every clause the message names (NLU clause entities, then every reference in the text), in order."""
     numbers = []
     for e in entities:
         if e.get("entity") == "clause":
@@ -146,7 +147,7 @@ def understand(text: str, entities: list[dict], intent: str) -> Part:
     facts = facts_from_message(text, entities)
     refs = [int(n) if n.isdigit() else CLAUSE_NUMBERS.get(n, 0) for n in CLAUSE_WORD.findall(text)]
     out_of_range = any(n > len(policy().clauses) for n in refs)
-    return Part(text, entities, aspects, _clauses(text, entities), unit, facts, headcount, out_of_range)
+    return Part(text, entities, aspects, clauses_named(text, entities), unit, facts, headcount, out_of_range)
 
 
 # Entities that name a thing (an item's measure, a group) rather than a fact about a person.
