@@ -33,7 +33,8 @@ class Question(SafeAction):
             return SelfCheck().answer(dispatcher, tracker, domain)
         reply, events = questions.answer(tracker, text_of(tracker), entities_of(tracker))
         if not reply and questions.asks_money_of_nothing(text_of(tracker), entities_of(tracker)):
-            reply = compose.overview_reply()
+            asked = questions.aspects_of(entities_of(tracker))
+            reply = compose.overview_reply(payment="payment" in asked)
         if not reply:
             return suggest(dispatcher, tracker)
         dispatcher.utter_message(text=reply + _resume(tracker))

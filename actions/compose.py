@@ -189,12 +189,15 @@ def structure_reply() -> str:
     return "\n".join(lines)
 
 
-def overview_reply() -> str:
-    """The document in one look: its size, then every money benefit with its clause and amount."""
+def overview_reply(payment: bool = False) -> str:
+    """The document in one look: its size, then every money benefit with its clause and amount (`payment`: and
+    how it is paid)."""
     doc = policy().document
-    lines = [f"{doc['doc_number']}共{len(doc['parts'])}部分{len(policy().clauses)}条。面向个人和单位的资金待遇有："]
+    head = "各项资金待遇的发放方式：" if payment else "面向个人和单位的资金待遇有："
+    lines = [f"{doc['doc_number']}共{len(doc['parts'])}部分{len(policy().clauses)}条。{head}"]
     for item in policy().items:
         if item["kind"] == "benefit" and item.get("amount"):
-            lines.append(f"· {cite(item)} {item['name']}：{amount_text(item)}")
+            said = (schedule_text(item, always=True) or amount_text(item)) if payment else amount_text(item)
+            lines.append(f"· {cite(item)} {item['name']}：{said}")
     lines.append("可以问“博士能拿多少补贴”，或直接说“我34岁，全日制硕士”做自查。")
     return "\n".join(lines)

@@ -59,6 +59,9 @@ class Fallback(SafeAction):
         text = text_of(tracker)
         if text and not is_mostly_latin(text):
             reply, events = questions.answer(tracker, text, entities_of(tracker))
+            if not reply and questions.asks_money_of_nothing(text, entities_of(tracker)):
+                from .compose import overview_reply
+                reply = overview_reply(payment="payment" in questions.aspects_of(entities_of(tracker)))
             if reply:
                 dispatcher.utter_message(text=reply)
                 return events

@@ -596,7 +596,7 @@ def understood(entities: list[dict]) -> str:
 def asks_money_of_nothing(text: str, entities: list[dict]) -> bool:
     """'有什么补贴': money is asked and nothing is named — the overview of the benefits answers it."""
     part = understand(text, entities, "")
-    return any(a in MONEY_ASPECTS + ("listing",) for a in part.aspects) and not (
+    return any(a in MONEY_ASPECTS + ("listing", "payment") for a in part.aspects) and not (
         part.facts or part.clauses or part.unit or content_words(part))
 
 
