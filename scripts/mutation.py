@@ -88,8 +88,7 @@ def counts(cache: Path) -> dict:
 
 def survivors(cache: Path) -> list[int]:
     with sqlite3.connect(cache) as db:
-        return [row[0] for row in db.execute("SELECT id FROM Mutant WHERE status IN ('bad_survived', 'bad_timeout', "
-                                             "'ok_suspicious') ORDER BY id")]
+        return [row[0] for row in db.execute("SELECT id FROM Mutant WHERE status = 'bad_survived' ORDER BY id")]
 
 
 def run_module(name: str) -> float:
@@ -98,29 +97,42 @@ def run_module(name: str) -> float:
     work = OUT / name
     copy_checkout(work)
     runner = f"{PYTHON} -m pytest -x -q -p no:cacheprovider --timeout 300 " + " ".join(tests)
-    env = {**os.environ, "MUTATE_ONLY": ",".join(only or []), "PYTHONPATH": str(work),
-           "PYTHONDONTWRITEBYTECODE": "1"}
     started = time.monotonic()
     subprocess.run([PYTHON, "-m", "mutmut", "run", "--paths-to-mutate", path, "--tests-dir", "tests",
-                    "--runner", runner, "--no-progress"], cwd=work, env=env, stdout=subprocess.DEVNULL)
-    minutes = (time.monotonic() - started) / 60
-    cache = work / ".mutmut-cache"
-    c = counts(cache)
-    killed, survived = c.get("ok_killed", 0), c.get("bad_survived", 0)
-    timeout, suspicious = c.get("bad_timeout", 0), c.get("ok_suspicious", 0)
-    tested = killed + survived + timeout + suspicious
-    score = (killed + timeout) / tested if tested else 0.0   # a mutant that hangs the tests is caught too
+                    "--runner", runner, "--no-progress"], cwd=work, env=environment(name, work),
+                   stdout=subprocess.DEVNULL)
+    return report(name, (time.monotonic() - started) / 60)
+
+
+def environment(name: str, work: Path) -> dict:
+    only = MODULES[name][1]
+    return {**os.environ, "MUTATE_ONLY": ",".join(only or []), "PYTHONPATH": str(work), "PYTHONDONTWRITEBYTECODE": "1"}
+
+
+def report(name: str, minutes: float | None = None) -> float:
+    """Score and survivors of the module's last run (build/mutation/<name>/.mutmut-cache) → build/mutation/<name>.md.
+    Killed counts the mutants the tests failed on, slowly ("suspicious") or by hanging (timeout) included."""
+    path, only, tests = MODULES[name]
+    work = OUT / name
+    c = counts(work / ".mutmut-cache")
+    killed = c.get("ok_killed", 0) + c.get("ok_suspicious", 0) + c.get("bad_timeout", 0)
+    survived, untested = c.get("bad_survived", 0), c.get("untested", 0)
+    tested = killed + survived
+    score = killed / tested if tested else 0.0
+    took = f"; {minutes:.1f} min" if minutes is not None else ""
     lines = [f"# {name}: {path}" + (f" ({', '.join(only)})" if only else ""), "",
-             f"tests: {' '.join(tests)}", "",
-             f"killed {killed}, timed out {timeout}, survived {survived}, suspicious {suspicious}, "
-             f"skipped (outside the functions) {c.get('skipped', 0)}; score {score:.1%}; {minutes:.1f} min", ""]
-    for mutant in survivors(cache):
-        diff = subprocess.run([PYTHON, "-m", "mutmut", "show", str(mutant)], cwd=work, env=env,
+             f"tests: {' '.join(t for t in tests if (ROOT / t).exists())}", "",
+             f"killed {killed} (of them slow {c.get('ok_suspicious', 0)}, hanging {c.get('bad_timeout', 0)}), "
+             f"survived {survived}, not run {untested}, skipped (outside the functions) {c.get('skipped', 0)}; "
+             f"score {score:.1%}{took}", ""]
+    for mutant in survivors(work / ".mutmut-cache"):
+        diff = subprocess.run([PYTHON, "-m", "mutmut", "show", str(mutant)], cwd=work, env=environment(name, work),
                               capture_output=True, text=True).stdout
         lines += [f"## mutant {mutant}", "", "```diff", diff.strip(), "```", ""]
     (OUT / f"{name}.md").write_text("\n".join(lines), encoding="utf-8")
-    print(f"{name:15s} {path:32s} killed {killed + timeout:4d} / {tested:4d} = {score:6.1%}  "
-          f"survived {survived + suspicious:3d}  ({minutes:.1f} min)", flush=True)
+    print(f"{name:15s} {path:30s} killed {killed:4d} / {tested:4d} = {score:6.1%}  survived {survived:3d}"
+          + (f"  not run {untested}" if untested else "") + (f"  ({minutes:.1f} min)" if minutes is not None else ""),
+          flush=True)
     return score
 
 
@@ -128,10 +140,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("modules", nargs="*", choices=[[]] + list(MODULES), default=[])
     parser.add_argument("--fast", action="store_true", help=f"only {', '.join(FAST)}")
+    parser.add_argument("--report", action="store_true", help="summarise the last runs again, run nothing")
     args = parser.parse_args()
     names = FAST if args.fast else (args.modules or list(MODULES))
     OUT.mkdir(parents=True, exist_ok=True)
-    scores = {name: run_module(name) for name in names}
+    if args.report:
+        names = [n for n in names if (OUT / n / ".mutmut-cache").exists()]
+    scores = {name: report(name) if args.report else run_module(name) for name in names}
     low = [n for n, s in scores.items() if s < MINIMUM]
     if low:
         print(f"under {MINIMUM:.0%}: {', '.join(low)} (survivors in build/mutation/<name>.md)")

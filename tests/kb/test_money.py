@@ -52,6 +52,10 @@ def test_yuan_writes_amounts_as_the_text_does(value, written):
     ({"min": 5000000, "basis": "budget", "period": "per_year", "floor": True}, "administration", "每年至少500万元"),
     ({"min": 20000, "basis": "per_year", "floor": True}, "person", "每人每年最低2万元"),
     ({"min": 20000, "max": 20000, "basis": "per_year", "floor": True, "ceiling": True}, "person", "每人每年最高2万元"),
+    ({"max": 1000}, "person", "1000元"),  # no basis written: no 每人 invented
+    ({"max": 1000, "basis": "per_decade"}, "person", "1000元"),
+    ({"min": 300000, "max": 300000, "basis": "budget"}, "administration", "30万元"),  # a budget without a period
+    ({"max": 300000, "basis": "per_head", "ceiling": True}, "organisation", "按人数最高30万元"),  # a head count, no rate
     ({"basis": "one_off"}, "person", ""),
     (None, "person", ""),
     ({}, "person", ""),
