@@ -30,7 +30,7 @@ def run(patch: Path) -> tuple[int, list[str]]:
     key = patch.name.split("-", 1)[0]
     work = OUT / patch.stem
     copy_checkout(work)
-    subprocess.run(["git", "apply", "--directory=.", str(patch)], cwd=work, check=True)
+    subprocess.run(["patch", "-s", "-p1", "-i", str(patch)], cwd=work, check=True)  # git apply ignores a subdirectory
     result = subprocess.run([PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "not browser", *TESTS[key]],
                             cwd=work, capture_output=True, text=True, env={"PYTHONPATH": str(work), "PATH": "/usr/bin:/bin"})
     failed = sorted({m.group(1) for m in re.finditer(r"^(?:FAILED|ERROR) (\S+)", result.stdout, re.M)})
