@@ -41,9 +41,10 @@ MODULES = {
     "wechat-signing": ("bot/channels/wechat.py", ["_handle", "_fresh", "_signed", "_open", "_read_body"],
                        ["tests/channels/test_wechat_signing.py", "tests/channels/test_wechat_channel.py"]),
     "dedup": ("bot/channels/wechat_dedup.py", None, ["tests/channels/test_wechat_signing.py"]),
-    "validate": ("bot/prefill/validate.py", None, ["tests/prefill/test_validate.py"]),
-    "logmask": ("bot/prefill/logmask.py", None, ["tests/prefill/test_logmask.py"]),
+    "validate": ("bot/prefill/validate.py", None,
+                 ["tests/prefill/test_validate_edges.py", "tests/prefill/test_validate.py"]),
 }
+# bot/prefill/logmask.py is left out while it is rewritten for issue #12.
 FAST = ["money", "dedup"]  # ~2 min together: run by `make test`
 
 CONFIG = '''
