@@ -37,7 +37,7 @@ MODULES = {
                      "tests/eligibility/test_properties.py"]),
     "money": ("policy_kb/money.py", None, ["tests/kb/test_money.py", "tests/kb/test_integrity.py"]),
     "schedule": ("policy_kb/schedule.py", None, ["tests/kb/test_money.py", "tests/eligibility/test_cases.py"]),
-    "kb-amounts": ("policy_kb/build.py", ["_item_row"], ["tests/kb/test_lookup.py", "tests/kb/test_money.py"]),
+    "kb-amounts": ("policy_kb/build.py", ["_item_row"], ["tests/kb/test_kb_rows.py"]),
     "wechat-signing": ("bot/channels/wechat.py", ["_handle", "_fresh", "_signed", "_open", "_read_body"],
                        ["tests/channels/test_wechat_signing.py", "tests/channels/test_wechat_channel.py"]),
     "dedup": ("bot/channels/wechat_dedup.py", None, ["tests/channels/test_wechat_signing.py"]),
