@@ -6,6 +6,7 @@ its own copy of the checkout, and show which tests now fail. Every change must m
 """
 from __future__ import annotations
 
+import codecs
 import re
 import subprocess
 import sys
@@ -33,7 +34,8 @@ def run(patch: Path) -> tuple[int, list[str]]:
     subprocess.run(["patch", "-s", "-p1", "-i", str(patch)], cwd=work, check=True)  # git apply ignores a subdirectory
     result = subprocess.run([PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "not browser", *TESTS[key]],
                             cwd=work, capture_output=True, text=True, env={"PYTHONPATH": str(work), "PATH": "/usr/bin:/bin"})
-    failed = sorted({m.group(1) for m in re.finditer(r"^(?:FAILED|ERROR) (\S+)", result.stdout, re.M)})
+    failed = sorted({codecs.decode(m.group(1), "unicode_escape")  # pytest writes ids as \\u escapes
+                     for m in re.finditer(r"^(?:FAILED|ERROR) (\S+)", result.stdout, re.M)})
     return result.returncode, failed
 
 

@@ -251,3 +251,13 @@ def test_message_keys_follow_wechats_rules():
     assert message_key(subscribe) == ("event", OPENID, "1700000000", "subscribe", "")
     no_id = SimpleNamespace(type="image", id=0, source=OPENID, time=1700000002)
     assert message_key(no_id) == ("event", OPENID, "1700000002", "image", "")
+
+
+def test_dedup_cache_holds_ten_thousand_messages_by_default():
+    clock = Clock()
+    cache = DedupCache(clock=clock)
+    for n in range(10_000):
+        cache.put(n, task=None)
+    assert len(cache) == 10_000 and cache.get(0) is not None
+    cache.put(10_000, task=None)
+    assert len(cache) == 10_000 and cache.get(0) is None and cache.get(1) is not None
