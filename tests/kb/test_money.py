@@ -46,6 +46,7 @@ def test_yuan_writes_amounts_as_the_text_does(value, written):
     ({"rate": 100, "rate_unit": "人", "max": 300000, "basis": "per_head", "ceiling": True}, "organisation",
      "一次性100元/人，最高不超过30万元"),
     ({"rate": 100, "basis": "per_head"}, "organisation", "一次性100元/人"),
+    ({"rate": 100, "basis": "one_off"}, "organisation", "一次性100元/人"),
     ({"rate": 50, "rate_unit": "亩", "basis": "per_year"}, "person", "50元/亩"),
     ({"min": 300000, "max": 300000, "basis": "budget", "period": "initial"}, "administration", "初始30万元"),
     ({"min": 200000, "max": 200000, "basis": "budget", "period": "per_year"}, "administration", "每年20万元"),
