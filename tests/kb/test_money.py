@@ -99,6 +99,8 @@ def test_describe_amount_for_a_person_is_the_default():
     ({"rate": 100, "max": 300000, "basis": "per_head", "ceiling": True}, {"rule": "one_off"}, None,
      "一次性补助，按100元/人计算，最高不超过30万元", None, None, 300000),
     ({"rate": 100, "basis": "per_head"}, None, 7, "一次性补助：100元/人 × 7人 = 700元", None, None, 700),
+    # a rate on an amount that is not counted per head: the total is paid once, not multiplied
+    ({"rate": 100, "max": 300000, "basis": "one_off"}, {"rule": "one_off"}, 7, "一次性发放30万元", None, None, 300000),
     ({"rate": 100, "basis": "per_head"}, None, None, "一次性补助，按100元/人计算", None, None, None),
     # 第（十一）条: 一次性4000元; 第（七）条 农场: 最高30万元的一次性
     ({"min": 4000, "max": 4000, "basis": "one_off"}, {"rule": "one_off"}, None, "一次性发放4000元", None, None, 4000),
