@@ -31,6 +31,11 @@ def test_fractional_gaps_keep_their_fraction():
     assert trace.leaves[0].gap == 0.5
     trace = evaluate(leaf("lt", 40, field="contract_years"), {"contract_years": 40.5})
     assert trace.leaves[0].gap == 0.5
+    trace = evaluate(leaf("le", 5, field="contract_years"), {"contract_years": 5.5})
+    assert trace.status == UNMET and trace.leaves[0].gap == 0.5
+    # a fractional value exactly on a strict limit fails with no gap to tell
+    trace = evaluate(leaf("lt", 5, field="contract_years"), {"contract_years": 5.0})
+    assert trace.status == UNMET and trace.leaves[0].gap is None
     trace = evaluate(leaf("ge", 5, field="contract_years", label="签订5年以上合同"), {"contract_years": 4.5})
     assert trace.leaves[0].gap == 0.5
     assert trace.leaves[0].explain() == "4.5年，距“签订5年以上合同”还差0.5年"
@@ -56,7 +61,7 @@ def test_set_operators():
     any_role = leaf("has_any", ["机关事业单位人员", "村（社区）干部"], field="roles")
     assert evaluate(any_role, {"roles": frozenset({"村（社区）干部"})}).status == MET
     assert evaluate(any_role, {"roles": frozenset({"东川本土企业"})}).status == UNMET
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="^unknown operator about$"):
         evaluate(leaf("about", 1), {"age": 1})
 
 
