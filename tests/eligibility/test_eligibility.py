@@ -112,3 +112,58 @@ def test_relevance_shows_a_near_age_limit_but_hides_items_for_another_group():
 def test_the_labour_cooperative_schedule_counts_the_people_moved():
     r = assess({"roles": ["劳务合作社"], "transferred_workers": 20}).result("c07-labour-cooperative")
     assert r.schedule.text == "一次性补助：100元/人 × 20人 = 2000元（最高不超过30万元）" and r.schedule.total == 2000
+
+
+def test_an_item_for_another_group_is_not_shown_even_when_other_facts_match():
+    """Failing a fact that says whom the item is for (degree, role, employment, study result) hides it, although a
+    specific fact (在编, a certificate, a degree) is met."""
+    assert not assess({"degree": "博士", "full_time": True, "public_institution_post": True}).result(
+        "c02-master").relevant                                                     # degree: for 硕士
+    assert not assess({"roles": ["东川本土企业"], "certificates": ["社会工作师高级"]}).result(
+        "c11-social-worker-senior").relevant                                       # roles: for 机关事业单位人员、村干部
+    assert not assess({"employment": "全职", "degree": "博士", "days_per_year": 100}).result(
+        "c01-flexible-talent").relevant                                            # employment: for 柔性
+    assert not assess({"roles": ["党政人才"], "study_result": "硕士双证"}).result(
+        "c06-phd-double-certificate").relevant                                     # study result: for 博士双证
+    # the same specific facts, with the group fact open or met, are shown
+    assert assess({"full_time": True, "public_institution_post": True}).result("c02-master").relevant
+    assert assess({"roles": ["党政人才"]}).result("c06-phd-double-certificate").relevant
+
+
+def test_a_generic_fact_alone_does_not_make_an_item_the_persons_concern():
+    for profile, item_id in (({"gender": "男"}, "c09-retired-famous-educators"),
+                             ({"full_time": True}, "c02-phd"),
+                             ({"contract_years": 5}, "c02-phd"),
+                             ({"days_per_year": 100}, "c01-flexible-talent"),
+                             ({"age": 30}, "c03-yan-gui-green-channel")):
+        r = assess(profile).result(item_id)
+        assert r.verdict == UNDETERMINED and r.met and not r.relevant, (profile, item_id)
+
+
+def test_near_miss_text_of_a_clause_numbered_ten_and_above():
+    r = assess({"roles": ["乡镇基层医疗卫生机构卫生专业技术人员"], "title_level": "中级"}).result(
+        "c10-township-health-senior")
+    assert [m.text for m in r.near_misses] == ["若满足“副高级及以上职称”，可享受每人每月1500元（第（十）条）"]
+
+
+def test_an_organisations_amount_says_no_每人():
+    report = assess({"key_discipline_level": "省级", "roles": ["东川本土企业"], "research_result": True})
+    assert report.result("c12-key-discipline").amount_text == "最高50万元"
+    assert report.result("c12-enterprise-research").amount_text == "一次性最高50万元"
+
+
+def test_a_near_miss_is_told_only_when_that_fact_alone_would_change_the_verdict():
+    """any[all[职称, 证书], 技能]: fixing 职称 alone or 证书 alone changes nothing; fixing 技能 does — and a later
+    fact is still considered after an earlier one that would not suffice."""
+    from policy_kb.conditions import evaluate
+    from policy_kb.eligibility import _near_misses
+    tree = {"any": [{"all": [
+        {"id": "title", "field": "title_level", "op": "ge", "value": "中级", "label": "中级职称", "quote": "q"},
+        {"id": "cert", "field": "certificates", "op": "has", "value": "执业医师资格", "label": "执业医师资格", "quote": "q"}]},
+        {"id": "skill", "field": "skill_level", "op": "ge", "value": "高级技师", "label": "高级技师", "quote": "q"}]}
+    item = {"id": "c10-made-up", "conditions": tree}
+    profile = {"title_level": "初级", "certificates": frozenset(), "skill_level": "技师"}
+    trace = evaluate(tree, profile)
+    assert [leaf.id for leaf in trace.failed()] == ["title", "cert", "skill"]
+    misses = _near_misses(item, trace, profile, "")
+    assert [(m.leaf.id, m.text) for m in misses] == [("skill", "若满足“高级技师”（第（十）条）")]
