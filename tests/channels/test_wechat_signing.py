@@ -65,8 +65,7 @@ def test_get_verification_refuses_every_near_miss():
                      "echostr": "echo-7391"}
             for name, forged in near_misses(valid["signature"]).items():
                 async with http.get(url, params=with_signature(valid, "signature", forged)) as answer:
-                    text = await answer.text()
-                    assert answer.status == 403 and "echo-7391" not in text, name
+                    assert (answer.status, await answer.text()) == (403, "bad signature"), name
             # a signature over another nonce, or without the token
             for forged in (sign(TOKEN, timestamp, "20251202"), sign(timestamp, nonce), sign("other", timestamp, nonce)):
                 async with http.get(url, params={**valid, "signature": forged}) as answer:
@@ -85,7 +84,7 @@ def test_plaintext_post_refuses_every_near_miss_before_the_bot_runs():
             query, body = wechat_request(text_xml("伪造的提问"))
             for name, forged in near_misses(query["signature"]).items():
                 status, text = await post(http, url, with_signature(query, "signature", forged), body)
-                assert status == 403 and "伪造" not in text, name
+                assert (status, text) == (403, "bad signature"), name
             # the signature of another timestamp, sent with this one
             other = str(int(query["timestamp"]) - 1)
             assert (await post(http, url, {**query, "signature": sign(TOKEN, other, query["nonce"])}, body))[0] == 403
@@ -104,15 +103,18 @@ def test_safe_mode_refuses_every_near_miss_of_msg_signature():
             for name, forged in near_misses(query["msg_signature"]).items():
                 status, text = await post(http, url, with_signature(query, "msg_signature", forged), body)
                 assert status == 403, name
+                assert text == ("safe mode (encrypt_type=aes, msg_signature) required" if not forged
+                                else "bad msg_signature"), name
             # `signature` (over token, timestamp, nonce) is not msg_signature (which covers the Encrypt too)
             assert (await post(http, url, {**query, "msg_signature": query["signature"]}, body))[0] == 403
             # safe mode named but the message signed as plaintext: encrypt_type missing or another value
-            assert (await post(http, url, with_signature(query, "encrypt_type", None), body))[0] == 403
-            assert (await post(http, url, {**query, "encrypt_type": "raw"}, body))[0] == 403
+            required = (403, "safe mode (encrypt_type=aes, msg_signature) required")
+            assert await post(http, url, with_signature(query, "encrypt_type", None), body) == required
+            assert await post(http, url, {**query, "encrypt_type": "raw"}, body) == required
             # the ciphertext changed after signing: msg_signature no longer holds
             encrypt = body.decode().split("<Encrypt><![CDATA[")[1].split("]]>")[0]
             tampered = body.decode().replace(encrypt, encrypt[:-2] + ("A" if encrypt[-2] != "A" else "B") + encrypt[-1])
-            assert (await post(http, url, query, tampered.encode()))[0] == 403
+            assert await post(http, url, query, tampered.encode()) == (403, "bad msg_signature")
             # a valid `signature` alone does not open safe mode; a bad one does not matter when msg_signature holds
             assert (await post(http, url, {**query, "signature": "0" * 40}, body))[0] == 200
             status, text = await post(http, url, *wechat_request(text_xml("第二个加密提问"), CRYPTO))
@@ -132,6 +134,28 @@ def test_safe_mode_reply_is_signed_so_wechat_can_verify_it():
             assert reply_of(text, CRYPTO)["Content"] == expected_reply("回信签名")
             with pytest.raises(Exception):
                 reply_of(text, WeChatCrypto("not-the-token", AES_KEY, APPID))
+
+    run(scenario())
+
+
+def test_timestamps_within_five_minutes_pass_and_others_are_refused():
+    async def scenario():
+        bot = Bot(buttons=False, reply="好")
+        async with serving(channel(), bot) as (url, http):
+            now = int(time.time())
+            for offset in (-298, 298, 0):
+                status, _ = await post(http, url, *wechat_request(text_xml(f"时间{offset}"), timestamp=str(now + offset)))
+                assert status == 200, offset
+            for timestamp in (str(now - 302), str(now + 302), "", "17e8", "-1", f"{now}.0", " " + str(now),
+                              "1" * 13):
+                query, body = wechat_request(text_xml("时间不对"), timestamp=timestamp or None)
+                query["timestamp"] = timestamp
+                query["signature"] = sign(TOKEN, timestamp, query["nonce"])
+                assert await post(http, url, query, body) == (403, "stale or missing timestamp"), timestamp
+            async with http.get(url, params={"signature": sign(TOKEN, "1", "n"), "timestamp": "1", "nonce": "n",
+                                             "echostr": "e"}) as answer:
+                assert (answer.status, await answer.text()) == (403, "stale or missing timestamp")
+        assert len(bot.runs) == 3
 
     run(scenario())
 
