@@ -285,3 +285,22 @@ def test_dedup_cache_holds_ten_thousand_messages_by_default():
     assert len(cache) == 10_000 and cache.get(0) is not None
     cache.put(10_000, task=None)
     assert len(cache) == 10_000 and cache.get(0) is None and cache.get(1) is not None
+
+
+def test_message_keys_without_id_or_time_and_events_with_an_id():
+    no_id = SimpleNamespace(type="image", source=OPENID, time=1700000003)
+    assert message_key(no_id) == ("event", OPENID, "1700000003", "image", "")
+    no_time = SimpleNamespace(type="event", id=0, source=OPENID, event="subscribe", key="")
+    assert message_key(no_time) == ("event", OPENID, "", "subscribe", "")
+    event_with_id = SimpleNamespace(type="event", id=42, source=OPENID, time=1700000004, event="click", key="K")
+    assert message_key(event_with_id) == ("event", OPENID, "1700000004", "click", "K")
+
+
+def test_default_lifetime_is_five_minutes():
+    clock = Clock()
+    cache = DedupCache(clock=clock)
+    cache.put("k", task=None)
+    clock.advance(300)
+    assert cache.get("k") is not None
+    clock.advance(0.5)
+    assert cache.get("k") is None
