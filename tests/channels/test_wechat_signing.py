@@ -15,9 +15,9 @@ import pytest
 
 from bot.channels import wechat as wechat_module
 from bot.channels.wechat_dedup import DedupCache, message_key
-from tests.channels.test_wechat_channel import (AES_KEY, APPID, CRYPTO, OPENID, TOKEN, Bot, WeChatCrypto, channel,
-                                                expected_reply, post, reply_of, run, safe_channel, serving, sign,
-                                                text_xml, wechat_request)
+from tests.channels.test_wechat_channel import (AES_KEY, APPID, CRYPTO, OPENID, TOKEN, Bot, FakeWeChatAPI,
+                                                WeChatCrypto, channel, expected_reply, post, reply_of, run,
+                                                safe_channel, serving, sign, text_xml, wechat_request)
 
 
 def other_char(c: str) -> str:
@@ -304,3 +304,26 @@ def test_default_lifetime_is_five_minutes():
     assert cache.get("k") is not None
     clock.advance(0.5)
     assert cache.get("k") is None
+
+
+def test_a_retry_of_a_long_answer_does_not_send_its_rest_again():
+    """The first try answers passively and the rest goes through the API once; a retry (WeChat did not get the
+    first response) gets the first part again, and no part is sent twice."""
+    long_text = "\n".join(f"第{i}条 " + "东川区人才补贴政策说明" * 8 for i in range(12))
+
+    async def scenario():
+        bot = Bot(reply=long_text, buttons=False)
+        async with FakeWeChatAPI().running() as fake, \
+                serving(channel(api_base=fake.base), bot) as (url, http):
+            xml = text_xml("长回答重试", msg_id=6054768590064715000)
+            first = reply_of((await post(http, url, *wechat_request(xml)))[1])["Content"]
+            await fake.wait_sent(1)
+            await asyncio.sleep(0.3)
+            sent = list(fake.sent)
+            again = reply_of((await post(http, url, *wechat_request(xml)))[1])["Content"]
+            await asyncio.sleep(0.5)
+            assert again == first and fake.sent == sent and len(sent) >= 1
+            assert "\n".join([first] + [m["text"]["content"] for m in sent]) == long_text
+        assert len(bot.runs) == 1
+
+    run(scenario())

@@ -167,3 +167,12 @@ def test_a_near_miss_is_told_only_when_that_fact_alone_would_change_the_verdict(
     assert [leaf.id for leaf in trace.failed()] == ["title", "cert", "skill"]
     misses = _near_misses(item, trace, profile, "")
     assert [(m.leaf.id, m.text) for m in misses] == [("skill", "若满足“高级技师”（第（十）条）")]
+
+
+def test_an_eligible_item_comes_before_an_open_one_that_meets_more():
+    report = assess({"employment": "柔性", "degree": "博士", "days_per_year": 100, "age": 33, "full_time": True,
+                     "public_institution_post": True})
+    flexible, phd = report.result("c01-flexible-talent"), report.result("c02-phd")
+    assert flexible.verdict == ELIGIBLE and phd.verdict == UNDETERMINED and len(phd.met) > len(flexible.met)
+    ids = [r.item_id for r in report.results]
+    assert ids.index("c01-flexible-talent") < ids.index("c02-phd")
