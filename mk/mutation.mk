@@ -5,5 +5,5 @@
 mutation: $(STAMP) ## mutation testing, every guarded module (~1 h on 2 cores; m="money dedup" for some) → build/mutation/*.md
 	$(PY) scripts/mutation.py $(m)
 
-mutation-fast: $(STAMP) ## the fast mutation subset (money amounts, WeChat dedup; a few minutes)
+mutation-fast: $(STAMP) ## the cheapest mutation modules (money amounts, WeChat dedup; ~15 min on 2 shared cores)
 	$(PY) scripts/mutation.py --fast
