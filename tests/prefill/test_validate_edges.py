@@ -159,3 +159,44 @@ def test_mask_text(text, masked):
 
 def test_mask_text_of_none_is_none():
     assert mask_text(None) is None
+
+
+def test_china_is_utc_plus_eight_and_ids_are_immutable():
+    from bot.prefill.validate import CHINA
+    assert CHINA.utcoffset(None) == dt.timedelta(hours=8)
+    info = check_id(with_check("53011319900101123"))
+    with pytest.raises(AttributeError):
+        info.number = "x"
+
+
+VALID = with_check("53011319900101123")
+
+
+@pytest.mark.parametrize("func, raw, message", [
+    (check_id, "", "请提供18位居民身份证号码。"),
+    (check_id, "530113900101123", "这是15位的旧身份证号码，请提供现行的18位居民身份证号码。"),
+    (check_id, "53011390010112X", "身份证号码应为18位（17位数字加1位校验码，最后一位可能是X），您输入的是15位，请核对后重新输入。"),
+    (check_id, VALID[:17], "身份证号码应为18位（17位数字加1位校验码，最后一位可能是X），您输入的是17位，请核对后重新输入。"),
+    (check_id, VALID[:10] + "A" + VALID[11:], "身份证号码的前17位应为数字，最后一位为数字或字母X，请核对后重新输入。"),
+    (check_id, VALID[:17] + "Y", "身份证号码的前17位应为数字，最后一位为数字或字母X，请核对后重新输入。"),
+    (check_id, with_check("99011319900101123"), "身份证号码前两位“99”不是有效的省级行政区划代码，请核对后重新输入。"),
+    (check_id, with_check("53011319900230123"), "身份证号码第7至14位应为出生日期，“19900230”不是有效日期，请核对后重新输入。"),
+    (check_id, with_check("53011318991231123"), "身份证号码中的出生年份（1899年）不合理，请核对后重新输入。"),
+    (check_id, VALID[:17] + ("0" if VALID[17] != "0" else "1"),
+     "身份证号码校验位不正确，可能有数字输错或顺序颠倒，请逐位核对后重新输入。"),
+    (check_phone, "", "请提供11位手机号码。"),
+    (check_phone, "138abc38000", "手机号码只能包含数字（可带+86），请核对后重新输入。"),
+    (check_phone, "0871-62345678", "这看起来是固定电话号码，请提供11位手机号码（以1开头）。"),
+    (check_phone, "1380013800", "手机号码应为11位数字，您输入的是10位，请核对后重新输入。"),
+    (check_phone, "12345678901", "手机号码应以13至19开头，“12”开头的号码不是有效的手机号码，请核对后重新输入。"),
+])
+def test_every_refusal_says_exactly_what_to_do(func, raw, message):
+    with pytest.raises(InvalidValue) as e:
+        func(raw)
+    assert str(e.value) == message
+
+
+def test_a_future_birth_date_is_named_in_the_refusal():
+    with pytest.raises(InvalidValue) as e:
+        check_id(with_check("53011320250701123"), today=dt.date(2025, 6, 30))
+    assert str(e.value) == "身份证号码中的出生日期（2025年7月1日）晚于今天，请核对后重新输入。"
