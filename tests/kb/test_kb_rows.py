@@ -53,3 +53,12 @@ def test_item_rows(rows, item_id, expected):
 def test_a_service_row_holds_its_measure(rows):
     measure = [r for r in rows.values() if r["kind"] == "service" and r["measure"]]
     assert measure and all(r["measure_quote"] for r in measure)
+
+
+def test_rows_read_as_the_desk_shows_them(rows):
+    """The desk shows the columns as stored: Chinese, not \\u escapes; an organisation's amount without 每人; the note
+    where the text names no payer."""
+    phd = rows["c02-phd"]
+    assert "经考核合格" in phd["discretion"] and "全日制博士研究生生活补贴" in phd["data"]
+    assert rows["c12-key-discipline"]["amount_text"] == "最高50万元"
+    assert rows["c11-social-worker-intermediate"]["payer_note"].startswith("原文未写明")
