@@ -14,6 +14,7 @@ from types import SimpleNamespace
 import pytest
 
 from bot.channels import wechat as wechat_module
+from bot.channels.wechat import WeChatInput
 from bot.channels.wechat_dedup import DedupCache, message_key
 from tests.channels.test_wechat_channel import (AES_KEY, APPID, CRYPTO, OPENID, TOKEN, Bot, FakeWeChatAPI,
                                                 WeChatCrypto, channel, expected_reply, post, reply_of, run,
@@ -325,5 +326,14 @@ def test_a_retry_of_a_long_answer_does_not_send_its_rest_again():
             assert again == first and fake.sent == sent and len(sent) >= 1
             assert "\n".join([first] + [m["text"]["content"] for m in sent]) == long_text
         assert len(bot.runs) == 1
+
+    run(scenario())
+
+
+def test_an_unconfigured_channel_says_what_is_missing():
+    async def scenario():
+        async with serving(WeChatInput(), Bot()) as (url, http):
+            async with http.get(url, params={"signature": "x", "timestamp": str(int(time.time())), "nonce": "1"}) as a:
+                assert (a.status, await a.text()) == (503, "未配置：WECHAT_TOKEN 未设置")
 
     run(scenario())
