@@ -1,4 +1,5 @@
 """Questions a talent or a hotline officer asks, through the REST channel of the running assistant."""
+import json
 import os
 import re
 from pathlib import Path
@@ -88,7 +89,7 @@ ODD = [
     ("博" * 3000, ["没有在政策中找到相关内容", "东发〔2022〕26号"]),
     ("How much does a PhD get?", ["第（二）条", "25万元"]),
     ("第99条原文", ["本文件共十四条"]),
-    ("博士补贴" * 2000, ["第（二）条", "25万元"]),  # longer than the channel's cap
+    ("博士补贴" * 1200, ["第（二）条", "25万元"]),  # a long message, still under the channel's 32 KB body cap
 ]
 
 
@@ -98,6 +99,13 @@ def test_odd_input_gets_a_clear_answer(chat, odd, says):
     assert BUSY_REPLY not in reply and ERROR_REPLY not in reply and "Traceback" not in reply, reply
     for phrase in says:
         assert phrase in reply, reply
+
+
+def test_a_body_over_the_cap_is_refused_with_413_and_says_so(assistant):
+    import urllib.error
+    with pytest.raises(urllib.error.HTTPError) as e:
+        post(assistant, {"sender": "too-long", "message": "博士补贴" * 2000})
+    assert e.value.code == 413 and "请求过大" in json.loads(e.value.read().decode("utf-8"))["error"]
 
 
 def test_out_of_scope_names_no_amount(chat):
