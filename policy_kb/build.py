@@ -60,6 +60,10 @@ def _item_row(clause: dict, item: dict) -> dict:
 
 def build(out: Path) -> Path:
     policy = load_policy()
+    pinned = policy.document.get("source_sha256")
+    if pinned != sha256(policy.source_text):
+        raise ValueError(f"policy_kb/source/{policy.document['source_file']} does not hash to source_sha256 in "
+                         "document.yml: the verbatim text was changed (or the hash not updated with a new edition)")
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(".tmp")

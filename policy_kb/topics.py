@@ -33,6 +33,14 @@ def facts_from_entities(entities: list[dict]) -> dict:
     """Profile facts from NLU entities ({entity, value}); values that are not valid profile values are skipped."""
     facts: dict = {}
     cert_level = next((e["value"] for e in entities if e.get("entity") == "cert_level"), None)
+    # 中级社会工作师证: a level word written just before the certificate is the certificate's level, not a 职称.
+    certificate_starts = {e.get("start") for e in entities if e.get("entity") == "certificate"
+                          and e.get("value") == "社会工作师" and e.get("start") is not None}
+    before = [e for e in entities if e.get("entity") == "title" and e.get("end") is not None
+              and e["end"] in certificate_starts and e.get("value") in ("初级", "中级", "高级")]
+    if before:
+        cert_level = cert_level or before[0]["value"]
+        entities = [e for e in entities if e not in before]
     for e in entities:
         kind, value = e.get("entity"), str(e.get("value", "")).strip()
         if (kind, value) in SPECIAL:

@@ -6,6 +6,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 import actions.kb
+from actions.base import ERROR_REPLY
 from bot.nlu.aspects import aspect_entities
 from policy_kb.topics import entities_in
 from policy_kb.normalize import normalize
@@ -26,7 +27,9 @@ class Conversation:
         self.slots = {"topic": None, "profile": None, "requested_field": None, "applicant": None,
                       "apply_field": None}
 
-    def say(self, action, text, intent, entities=None):
+    def say(self, action, text, intent, entities=None, may_fail=False):
+        """The reply's text. An action that fell into its error path (ERROR_REPLY) fails the test unless
+        `may_fail`: the apology must never pass for an answer."""
         if entities is None:  # what the NLU's rule extractors give: KB vocabulary words, aspects, head counts
             entities = sorted(entities_in(normalize(text)) + aspect_entities(normalize(text)),
                               key=lambda e: e["start"])
@@ -41,7 +44,10 @@ class Conversation:
             if e.get("event") == "slot":
                 self.slots[e["name"]] = e["value"]
         self.messages = dispatcher.messages
-        return "\n".join(m.get("text") or "" for m in dispatcher.messages)
+        reply = "\n".join(m.get("text") or "" for m in dispatcher.messages)
+        if not may_fail:
+            assert ERROR_REPLY not in reply, f"{action.name()} failed on {text!r}"
+        return reply
 
 
 @pytest.fixture

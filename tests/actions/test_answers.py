@@ -5,11 +5,21 @@ import re
 from actions.answers import (AdminTarget, AnswerAmount, AnswerConditions, AnswerPayment, AnswerUnit, ClauseText,
                              Detail, FollowUp, Measure, Metadata, Overview, Procedure, UnitClauses)
 from actions.fallback import Fallback, HumanHandoff, OutOfScope
-from policy_kb.money import MONEY_IN_TEXT, parse_money
+from tests.text_amounts import amounts_written_in, derived_amounts
 
 
 def amounts(text):
-    return {parse_money(*m.groups()) for m in MONEY_IN_TEXT.finditer(text)}
+    return set(amounts_written_in(text))
+
+
+def item_lines(reply, policy):
+    """(item, line) for each line of the reply that answers for one item: '第（N）条 <item name>：…'."""
+    by_name = {i["name"]: i for i in policy.items}
+    for line in reply.splitlines():
+        head, _, rest = line.partition("：")
+        name = head.split(" ", 1)[-1]
+        if line.startswith("第（") and name in by_name:
+            yield by_name[name], line
 
 
 def test_phd_gets_the_250k_living_subsidy_of_clause_two_with_its_schedule_and_units(chat):
@@ -80,13 +90,32 @@ def test_in_service_doctorate_is_clause_six_not_the_social_workers(chat):
     assert reply.startswith("第（六）条") and "3万元" in reply and "第（十一）条" not in reply
 
 
-def test_every_amount_said_is_one_the_document_states_or_derives(chat, policy):
-    stated = amounts(policy.source_text)
-    derived = {a // 5 for a in stated} | {a * 12 for a in stated}
+def test_every_amount_said_is_the_items_own(chat, policy):
+    """Each line that answers for an item says that item's amount as the text gives it (or its 20% or ×12), not a
+    sibling's from the same 分别 sentence; and no other line says an amount at all."""
     for q in ["博士能拿多少补贴", "硕士呢", "乡镇卫生院副高职称每月补助", "退休名师", "社工证", "劳务合作社", "家庭农场",
-              "科研成果", "在职研究生学历补助", "本科紧缺人才", "正高级职称"]:
+              "科研成果", "在职研究生学历补助", "本科紧缺人才", "正高级职称", "乡村医生注册执业医师补多少",
+              "中级社会工作师证补助多少"]:
         reply = chat.say(AnswerAmount(), q, "ask_amount")
-        assert amounts(reply) <= stated | derived, (q, reply)
+        answered = list(item_lines(reply, policy))
+        assert answered, (q, reply)
+        for item, line in answered:
+            if item.get("amount"):
+                assert amounts(line) & derived_amounts(item), (q, line)
+            assert amounts(line) <= derived_amounts(item), (q, line)
+        other = [line for line in reply.splitlines() if line not in {line for _, line in answered}]
+        assert not amounts("\n".join(other)), (q, other)
+
+
+def test_each_social_worker_level_gets_its_own_amount(chat):
+    """初级 2000, 中级 4000, 高级 6000 — the order of the 分别 sentence of 第（十一）条."""
+    for level, own in (("初级", 2000), ("中级", 4000), ("高级", 6000)):
+        reply = say_amount(chat, f"拿到{level}社会工作师证有多少补助")
+        assert "第（十一）条" in reply and amounts(reply.splitlines()[0]) == {own}, reply
+
+
+def say_amount(chat, text):
+    return chat.say(AnswerAmount(), text, "ask_amount")
 
 
 def test_clause_text_is_verbatim_sentence_by_sentence(chat, policy):

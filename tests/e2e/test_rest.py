@@ -1,4 +1,5 @@
 """Questions a talent or a hotline officer asks, through the REST channel of the running assistant."""
+import json
 import os
 import re
 from pathlib import Path
@@ -6,6 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from actions.base import ERROR_REPLY
+from bot.channels.rest import BUSY_REPLY
 from bot.serve import post
 
 pytestmark = [pytest.mark.model, pytest.mark.servers]
@@ -19,13 +22,27 @@ def cited(reply, label):
     return f"第（{label}）条" in reply
 
 
+def states(reply, written):
+    """The reply says this amount as a whole ("5万元" is not said by "25万元")."""
+    return re.search(rf"(?<![\d.]){re.escape(written)}", reply) is not None
+
+
 @pytest.mark.parametrize("case", QUESTIONS, ids=[c["q"] for c in QUESTIONS])
 def test_question(chat, case):
     reply = chat.ask(case["q"])
     if case.get("clause"):
         assert cited(reply, case["clause"]), reply
-    for phrase in case.get("amounts", []) + case.get("says", []):
+    for phrase in case.get("amounts", []):
+        assert states(reply, phrase), reply
+    for phrase in case.get("says", []):
         assert phrase in reply, reply
+    for amount in case.get("not_amounts", []):
+        assert not states(reply, amount), reply
+
+
+def test_not_amounts_are_read_and_mean_whole_amounts():
+    assert any(case.get("not_amounts") for case in QUESTIONS)
+    assert states("每人25万元", "25万元") and not states("每人25万元", "5万元") and not states("1.5万元", "5万元")
 
 
 def test_there_are_at_least_forty_questions():
@@ -62,13 +79,33 @@ def test_self_check_dialogue_with_correction(chat):
     assert "超过“35周岁及以下”1岁" in reply
 
 
-ODD = ["", "   ", "😀😀", "'); drop table items; --", "NEAR(博士 补贴)", "博" * 3000, "How much does a PhD get?"]
+# Odd input and what the person must read: (message, phrases the reply holds).
+ODD = [
+    ("", ["您好像没有输入内容", "博士能拿多少补贴"]),
+    ("   ", ["您好像没有输入内容"]),
+    ("😀😀", ["您好像没有输入内容"]),
+    ("'); drop table items; --", ["请用中文提问"]),
+    ("NEAR(博士 补贴)", ["第（二）条", "25万元"]),  # an FTS5 operator is a word, not a query
+    ("博" * 3000, ["没有在政策中找到相关内容", "东发〔2022〕26号"]),
+    ("How much does a PhD get?", ["第（二）条", "25万元"]),
+    ("第99条原文", ["本文件共十四条"]),
+    ("博士补贴" * 1200, ["第（二）条", "25万元"]),  # a long message, still under the channel's 32 KB body cap
+]
 
 
-@pytest.mark.parametrize("odd", ODD, ids=[f"odd{i}" for i in range(len(ODD))])
-def test_odd_input_gets_a_clear_answer(chat, odd):
+@pytest.mark.parametrize("odd, says", ODD, ids=[f"odd{i}" for i in range(len(ODD))])
+def test_odd_input_gets_a_clear_answer(chat, odd, says):
     reply = chat.ask(odd)
-    assert reply.strip()
+    assert BUSY_REPLY not in reply and ERROR_REPLY not in reply and "Traceback" not in reply, reply
+    for phrase in says:
+        assert phrase in reply, reply
+
+
+def test_a_body_over_the_cap_is_refused_with_413_and_says_so(assistant):
+    import urllib.error
+    with pytest.raises(urllib.error.HTTPError) as e:
+        post(assistant, {"sender": "too-long", "message": "博士补贴" * 2000})
+    assert e.value.code == 413 and "请求过大" in json.loads(e.value.read().decode("utf-8"))["error"]
 
 
 def test_out_of_scope_names_no_amount(chat):

@@ -1,13 +1,60 @@
-"""The eligibility cases in cases.yml, each run through the engine."""
+"""The eligibility cases in cases.yml, each run through the engine.
+
+The expected amounts in the cases were read from the clause text, not from the knowledge base: a case that names an
+item says what the text gives for it, and the engine's result (its amount, what it says, and the KB item behind it)
+must be exactly that item's amount, not merely some amount the document states.
+"""
+import re
 from pathlib import Path
 
 import pytest
 import yaml
 
 from policy_kb.eligibility import ELIGIBLE, NOT_ELIGIBLE, UNDETERMINED, assess
-from policy_kb.load import clause_citation
+from tests.citations import CITATIONS
 
 CASES = yaml.safe_load((Path(__file__).parent / "cases.yml").read_text(encoding="utf-8"))
+
+
+def written_forms(value: int) -> set:
+    """How the text writes an amount in yuan: 4000 → {"4000元", "0.4万元"}; 250000 → {"250000元", "25万元"}."""
+    wan = f"{value / 10000:.4f}".rstrip("0").rstrip(".")
+    return {f"{value}元", f"{wan}万元"}
+
+
+def states(text: str, value: int) -> bool:
+    """`text` writes `value` as a whole amount (not 4000 inside 14000元 or 40000元)."""
+    return any(re.search(rf"(?<![\d.]){re.escape(form)}", text) for form in written_forms(value))
+
+
+def check_amount(result, item: dict, expected, clause_text: str):
+    """`expected` as in cases.yml: 4000 (fixed or ceiling), [min, max], {rate, max}, or null (the text gives none)."""
+    amount = item.get("amount")
+    if expected is None:
+        assert amount is None and result.amount_max is None and result.amount_text == ""
+        return
+    if isinstance(expected, list):
+        low, high = expected
+        assert (amount["min"], amount["max"]) == (low, high)
+        values = [low, high]
+    elif isinstance(expected, dict):
+        assert (amount["rate"], amount["max"]) == (expected["rate"], expected["max"])
+        high, values = expected["max"], [expected["rate"], expected["max"]]
+    else:
+        high, values = expected, [expected]
+        assert amount["max"] == expected and amount.get("min") in (None, expected)
+    assert result.amount_max == high
+    for value in values:
+        assert states(clause_text, value), f"{value} is not written in the clause"
+        assert states(result.amount_text, value) or f"{value}元/" in result.amount_text, result.amount_text
+    said = {m.group(0) for m in re.finditer(r"\d+(?:\.\d+)?万?元", result.amount_text)}
+    assert said <= set().union(*(written_forms(v) for v in values)), f"{result.amount_text} says more than {values}"
+
+
+def test_every_case_names_the_amount_of_each_item_it_checks():
+    for case in CASES:
+        named = set(case.get("eligible", [])) | set(case.get("not_eligible") or {}) | set(case.get("undetermined") or {})
+        assert named <= set(case.get("amounts") or {}), case["name"]
 
 
 def test_there_are_at_least_forty_cases():
@@ -36,5 +83,9 @@ def test_case(case, policy):
         assert sorted(m.leaf.id for m in report.result(item_id).near_misses) == sorted(leaf_ids)
     for item_id, total in (case.get("schedule_total") or {}).items():
         assert report.result(item_id).schedule.total == total
+    for item_id, per_year in (case.get("schedule_per_year") or {}).items():
+        assert report.result(item_id).schedule.per_year == per_year
+    for item_id, expected in (case.get("amounts") or {}).items():
+        check_amount(report.result(item_id), policy.item(item_id), expected, policy.clause_of(item_id)["text"])
     for r in report.results:
-        assert r.citation == clause_citation(policy.clause_of(r.item_id)["number"])
+        assert r.citation == CITATIONS[policy.clause_of(r.item_id)["number"]]

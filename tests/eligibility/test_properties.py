@@ -4,7 +4,7 @@ from hypothesis import strategies as st
 
 from policy_kb.eligibility import ELIGIBLE, UNDETERMINED, assess
 from policy_kb.load import load_policy
-from policy_kb.money import MONEY_IN_TEXT, parse_money
+from tests.text_amounts import amounts_written_in, derived_amounts
 
 POLICY = load_policy()
 FIELDS = POLICY.profile
@@ -27,13 +27,6 @@ profiles = st.fixed_dictionaries({}, optional={name: value_strategy(spec) for na
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-def stated_amounts(text):
-    return {parse_money(*m.groups()) for m in MONEY_IN_TEXT.finditer(text)}
-
-
-KB_AMOUNTS = {v for i in POLICY.items for v in ((i.get("amount") or {}).get(k) for k in ("min", "max", "rate")) if v}
-
-
 @SETTINGS
 @given(profiles)
 def test_no_verdict_without_verbatim_quotes(profile):
@@ -46,16 +39,23 @@ def test_no_verdict_without_verbatim_quotes(profile):
 
 @SETTINGS
 @given(profiles)
-def test_no_amount_the_kb_does_not_hold(profile):
+def test_every_verdict_says_its_own_items_amount_and_no_other(profile):
+    """The amount of a verdict, its schedule and its near-miss (“若满足…，可享受…”) are the item's own amount as the
+    text gives it (tests/text_amounts.py) — a sibling's amount from the same 分别 sentence fails here."""
     for r in assess(profile).results:
-        assert r.amount_max is None or r.amount_max in KB_AMOUNTS
-        said = stated_amounts(r.amount_text)
-        assert said <= KB_AMOUNTS
-        if r.schedule and r.schedule.per_year:
-            item = POLICY.item(r.item_id)
-            share = (item.get("payment") or {}).get("share")
-            allowed = {r.amount_max, r.amount_max * 12} | ({round(r.amount_max * share)} if share else set())
-            assert r.schedule.per_year in allowed
+        item = POLICY.item(r.item_id)
+        own = derived_amounts(item)
+        if not item.get("amount"):
+            assert r.amount_max is None and not amounts_written_in(r.amount_text) and r.schedule is None
+            continue
+        assert r.amount_max in own
+        said = set(amounts_written_in(r.amount_text))
+        assert said and said <= own, (r.item_id, r.amount_text)
+        assert set(amounts_written_in(r.schedule.text)) <= own | {r.schedule.total}, (r.item_id, r.schedule.text)
+        if r.schedule.per_year is not None:
+            assert r.schedule.per_year in own
+        for miss in r.near_misses:
+            assert set(amounts_written_in(miss.text)) <= own, miss.text
 
 
 @SETTINGS

@@ -7,6 +7,7 @@ import pytest
 
 from policy_kb.load import CLAUSE_LABELS
 from policy_kb.money import MONEY_IN_TEXT, parse_money
+from policy_kb.paths import SOURCE
 
 SHARED_COPY = Path(__file__).resolve().parents[3] / "shared" / "policy" / "dongfa-2022-26.txt"
 ITEM_KINDS = {"benefit", "service", "target"}
@@ -39,6 +40,26 @@ def test_source_is_the_published_file(policy):
         pytest.skip("the published copy in ../shared is not beside this checkout")
     assert hashlib.sha256(policy.source_text.encode()).hexdigest() == \
         hashlib.sha256(SHARED_COPY.read_bytes()).hexdigest()
+
+
+def test_source_is_pinned_by_the_hash_committed_in_document_yml(policy):
+    """Checked without ../shared: the verbatim file in policy_kb/source hashes to the value committed beside the KB
+    (the hash of the published file, f9821ed0…, the same as ../shared/policy's copy when it is there)."""
+    source = SOURCE.parent / policy.document["source_file"]
+    assert source == SOURCE
+    assert policy.document["source_sha256"] == "f9821ed0301fcfb5cacd9ad35903d30fd895b929196096648824aee7a57e3a76"
+    assert hashlib.sha256(source.read_bytes()).hexdigest() == policy.document["source_sha256"]
+
+
+def test_the_build_refuses_an_altered_source(policy, tmp_path, monkeypatch):
+    import dataclasses
+
+    from policy_kb import build as build_module
+    altered = dataclasses.replace(policy, source_text=policy.source_text.replace("25万元", "35万元", 1))
+    monkeypatch.setattr(build_module, "load_policy", lambda: altered)
+    with pytest.raises(ValueError, match="source_sha256"):
+        build_module.build(tmp_path / "kb.sqlite")
+    assert not (tmp_path / "kb.sqlite").exists()
 
 
 def test_stored_text_hashes_to_the_source(policy, kb):

@@ -3,8 +3,9 @@ import pytest
 
 from actions import compose
 from policy_kb.load import load_policy
-from policy_kb.money import MONEY_IN_TEXT, describe_amount, parse_money
+from policy_kb.money import describe_amount
 from policy_kb.schedule import schedule
+from tests.text_amounts import amounts_written_in, derived_amounts
 
 ITEMS = load_policy().items
 
@@ -17,7 +18,7 @@ def test_item_renders_with_the_amounts_of_its_quote(item):
     line = compose.item_line(item)
     assert line.startswith(compose.cite(item))
     if amount:
-        stated = {parse_money(*m.groups()) for m in MONEY_IN_TEXT.finditer(amount["quote"])}
-        derived = stated | {v * 12 for v in stated} | {round(v * (item.get("payment") or {}).get("share", 0))
-                                                        for v in stated}
-        assert {parse_money(*m.groups()) for m in MONEY_IN_TEXT.finditer(text + line)} <= derived
+        # the item's own amount as the text gives it, not any amount of its (分别) quote
+        assert set(amounts_written_in(text + line)) <= derived_amounts(item)
+    else:
+        assert not amounts_written_in(text + line)

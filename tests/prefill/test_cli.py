@@ -31,6 +31,9 @@ def test_make_writes_docx_and_json(tmp_path, capsys):
     text = "\n".join(c.text for t in Document(str(out)).tables for row in t.rows for c in row.cells)
     assert data["name"] in text and data["id_number"] in text
     assert all(r.amount_text in text and r.citation in text for r in expected)
+    # and what that is, as the text says it: 第（二）条, 每人25万元, paid 20% a year (not the engine's own word for it)
+    assert "c02-phd" in [i["item_id"] for i in payload["items"]]
+    assert "第（二）条" in text and "每人25万元" in text and "每年5万元，共5年" in text and "区级财政" in text
     assert payload["reference"] in capsys.readouterr().out
 
 
