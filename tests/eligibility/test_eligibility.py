@@ -111,7 +111,7 @@ def test_relevance_shows_a_near_age_limit_but_hides_items_for_another_group():
 
 def test_the_labour_cooperative_schedule_counts_the_people_moved():
     r = assess({"roles": ["劳务合作社"], "transferred_workers": 20}).result("c07-labour-cooperative")
-    assert r.schedule.text == "一次性补助：100元/人 × 20人 = 2000元（最高不超过30万元）" and r.schedule.total == 2000
+    assert r.schedule.text == "一次性补助：100元/人 × 20人 = 2000元（未超过最高30万元的上限）" and r.schedule.total == 2000
 
 
 def test_an_item_for_another_group_is_not_shown_even_when_other_facts_match():

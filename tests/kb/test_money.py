@@ -93,9 +93,9 @@ def test_describe_amount_for_a_person_is_the_default():
     ({"min": 200000, "max": 200000, "basis": "per_year"}, None, None, "按年给予，每年20万元", 200000, None, None),
     # 第（七）条: 100元/人，最高不超过30万元
     ({"rate": 100, "max": 300000, "basis": "per_head", "ceiling": True}, {"rule": "one_off"}, 10,
-     "一次性补助：100元/人 × 10人 = 1000元（最高不超过30万元）", None, None, 1000),
+     "一次性补助：100元/人 × 10人 = 1000元（未超过最高30万元的上限）", None, None, 1000),
     ({"rate": 100, "max": 300000, "basis": "per_head", "ceiling": True}, {"rule": "one_off"}, 3001,
-     "一次性补助：100元/人 × 3001人 = 30万元（最高不超过30万元）", None, None, 300000),
+     "一次性补助：100元/人 × 3001人，超过“最高不超过30万元”的上限，按30万元计", None, None, 300000),
     ({"rate": 100, "max": 300000, "basis": "per_head", "ceiling": True}, {"rule": "one_off"}, None,
      "一次性补助，按100元/人计算，最高不超过30万元", None, None, 300000),
     ({"rate": 100, "basis": "per_head"}, None, 7, "一次性补助：100元/人 × 7人 = 700元", None, None, 700),
