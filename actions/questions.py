@@ -396,6 +396,9 @@ def other_programme(part: Part) -> str:
     return f"本文件（{policy().document['doc_number']}）不规定“{name}”本身的资助标准，请以该计划的文件为准。{tail}"
 
 
+MAX_ECHO_CHARS = 12      # a word said back is cut short: a pasted wall of text is not repeated to its sender
+
+
 def unknown_words_answer(part: Part) -> str:
     """The words that name the subject, none of them in the text: say that the text does not mention them."""
     words = content_words(part)
@@ -407,7 +410,8 @@ def unknown_words_answer(part: Part) -> str:
     programme = any(re.search(re.escape(w) + r"[\u4e00-\u9fff]{0,4}(?:计划|工程|政策|项目)", part.text) for w in absent)
     if absent and (not present or programme):
         from .fallback import scope_text
-        return f"本文件（{policy().document['doc_number']}）没有提到“{'、'.join(absent[:3])}”。{scope_text()}"
+        said = "、".join(w if len(w) <= MAX_ECHO_CHARS else w[:MAX_ECHO_CHARS] + "…" for w in absent[:3])
+        return f"本文件（{policy().document['doc_number']}）没有提到“{said}”。{scope_text()}"
     return ""
 
 

@@ -86,9 +86,9 @@ ODD = [
     ("😀😀", ["您好像没有输入内容"]),
     ("'); drop table items; --", ["请用中文提问"]),
     ("NEAR(博士 补贴)", ["第（二）条", "25万元"]),  # an FTS5 operator is a word, not a query
-    ("博" * 3000, ["没有在政策中找到相关内容", "东发〔2022〕26号"]),
+    ("博" * 3000, ["没有提到", "东发〔2022〕26号"]),   # said back cut short (below)
     ("How much does a PhD get?", ["第（二）条", "25万元"]),
-    ("第99条原文", ["本文件共十四条"]),
+    ("第99条原文", ["只有第（一）条至第（十四）条", "没有您说的那一条"]),
     ("博士补贴" * 1200, ["第（二）条", "25万元"]),  # a long message, still under the channel's 32 KB body cap
 ]
 
@@ -97,6 +97,7 @@ ODD = [
 def test_odd_input_gets_a_clear_answer(chat, odd, says):
     reply = chat.ask(odd)
     assert BUSY_REPLY not in reply and ERROR_REPLY not in reply and "Traceback" not in reply, reply
+    assert len(reply) < 1500, reply[:200]                 # a long message is answered, not echoed
     for phrase in says:
         assert phrase in reply, reply
 
