@@ -474,7 +474,9 @@ def answer_part(part: Part, topic: dict, intent: str) -> tuple[str, dict]:
         return "\n".join(compose.clause_reply(n) for n in part.clauses), {"clause": part.clauses[0],
                                                                           "aspects": aspects}
     if "procedure" in aspects:
-        items = resolve(part) or topic_items
+        # only a subject the message names picks items: generic words (申请, 时间) name none
+        named = any(e.get("entity") != "aspect" for e in part.entities)
+        items = (resolve(part) if named else []) or topic_items
         numbers = sorted({compose.clause_number(i) for i in items[:3]}) or ([topic["clause"]] if topic.get("clause") else [])
         notes = [silence("deadline")] if any(w in part.text for w in ("时间", "截止", "什么时候", "期限")) else []
         notes.append(silence("materials"))
