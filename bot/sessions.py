@@ -15,6 +15,7 @@ every open web session: the page then asks for a new one.
 """
 from __future__ import annotations
 
+import base64
 import functools
 import hashlib
 import hmac
@@ -55,7 +56,6 @@ def server_secret() -> bytes:
 
 def _signature(channel: str, session_id: str) -> str:
     digest = hmac.new(server_secret(), f"{channel}:{session_id}".encode(), hashlib.sha256).digest()
-    import base64
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
