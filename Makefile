@@ -11,7 +11,7 @@ STAMP     := $(VENV)/.installed
 KB        := build/kb.sqlite
 KB_SOURCES := $(wildcard policy_kb/data/*.yml policy_kb/data/clauses/*.yml policy_kb/source/*.txt policy_kb/*.py)
 
-.PHONY: help install kb model test run shell search clause unit bench-kb bench-rest eval clean
+.PHONY: help install kb model test lint format run shell search clause unit bench-kb bench-rest eval clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  make %-12s %s\n", $$1, $$2}'
@@ -47,10 +47,18 @@ run: $(MODEL) ## start the assistant: action server + Rasa server (REST on :5005
 shell: $(MODEL) ## chat with the assistant in this terminal (action server started and stopped with it)
 	scripts/run.sh shell
 
-test: $(MODEL) ## run every test (installs Debian's chromium, redis-server, postgresql and nginx first, if missing)
+test: $(MODEL) lint ## run every test, after the lint (installs Debian's chromium, redis-server, postgresql and nginx first, if missing)
 	scripts/install-browser.sh
 	scripts/services.sh install
 	$(PY) -m pytest
+
+lint: $(STAMP) ## ruff: lint and format check (ruff.toml); `make format` rewrites
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: $(STAMP) ## rewrite the code in the project's format (ruff format, import order)
+	$(PY) -m ruff check --select I --fix .
+	$(PY) -m ruff format .
 
 search: $(KB) ## hotline lookup: make search q=退休名师
 	@$(PY) -m policy_kb search "$(q)"

@@ -1,4 +1,5 @@
 """Custom actions (rasa-sdk). Every reply is composed from the knowledge base and the eligibility engine."""
+
 from bot.prefill import install_log_masking
 
 from . import answers, apply, contact, fallback, selfcheck, smalltalk  # noqa: F401  (importing registers the actions)

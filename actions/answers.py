@@ -1,5 +1,6 @@
 """Answers to questions about the policy: amounts, conditions, payment, units, clause text, metadata, measures,
 administration targets, procedure, overview, details and follow-ups."""
+
 from __future__ import annotations
 
 from . import compose, questions
@@ -13,6 +14,7 @@ def _resume(tracker) -> str:
     apply_field = tracker.get_slot("apply_field")
     if apply_field:
         from bot.prefill.applicant import BY_KEY
+
         return "\n我们继续填写申请表：" + BY_KEY[apply_field].question
     field = tracker.get_slot("requested_field")
     if not field:
@@ -27,9 +29,11 @@ class Question(SafeAction):
 
     def answer(self, dispatcher, tracker, domain):
         topic = topic_of(tracker)
-        if self.name() == "action_follow_up" and (topic.get("intent") == "self_check"
-                                                   or tracker.get_slot("requested_field")):
+        if self.name() == "action_follow_up" and (
+            topic.get("intent") == "self_check" or tracker.get_slot("requested_field")
+        ):
             from .selfcheck import SelfCheck
+
             return SelfCheck().answer(dispatcher, tracker, domain)
         reply, events = questions.answer(tracker, text_of(tracker), entities_of(tracker))
         if not reply and questions.asks_money_of_nothing(text_of(tracker), entities_of(tracker)):

@@ -1,4 +1,5 @@
 """What every action shares: a safe run (a clear reply instead of silence), the message, its entities, the topic."""
+
 from __future__ import annotations
 
 import abc
@@ -17,8 +18,18 @@ ERROR_REPLY = "抱歉，系统处理这条消息时出错了，请稍后再试�
 
 
 # Intents that, while a form is open, are answers to its question ("是的", "张三", "13800138000", "我说错了").
-FORM_ANSWER_INTENTS = {"inform", "correct", "affirm", "deny", "chitchat", "out_of_scope", "nlu_fallback",
-                       "follow_up", "self_check", "apply"}
+FORM_ANSWER_INTENTS = {
+    "inform",
+    "correct",
+    "affirm",
+    "deny",
+    "chitchat",
+    "out_of_scope",
+    "nlu_fallback",
+    "follow_up",
+    "self_check",
+    "apply",
+}
 
 
 def open_form(tracker: Tracker) -> str | None:
@@ -47,6 +58,7 @@ class SafeAction(Action):
             return None  # "我要申请" or a fresh statement starts over rather than answering the open question
         from .apply import ApplyFlow
         from .selfcheck import SelfCheck
+
         return ApplyFlow() if form == "action_apply" else SelfCheck()
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list:
@@ -91,6 +103,7 @@ def jsonable_facts(facts: dict) -> dict:
 
 def facts_from_json(facts: dict | None) -> dict:
     from policy_kb.profile import fields
+
     out = {}
     for k, v in (facts or {}).items():
         if k.startswith("_"):
@@ -101,6 +114,11 @@ def facts_from_json(facts: dict | None) -> dict:
 
 
 def set_topic(intent: str, items: list[dict], facts: dict | None = None, clause: int | None = None, **extra) -> SlotSet:
-    topic = {"intent": intent, "items": [i["id"] for i in items], "facts": jsonable_facts(facts or {}),
-             "clause": clause, **extra}
+    topic = {
+        "intent": intent,
+        "items": [i["id"] for i in items],
+        "facts": jsonable_facts(facts or {}),
+        "clause": clause,
+        **extra,
+    }
     return SlotSet("topic", topic)

@@ -3,6 +3,7 @@
 Nothing here states a fact of its own: amounts, conditions, units and quotes come from the item dicts
 (policy_kb/data/clauses) and the engine's results.
 """
+
 from __future__ import annotations
 
 from policy_kb.load import clause_citation
@@ -102,8 +103,11 @@ def conditions_reply(items: list[dict], about_age: bool = False) -> str:
             lines.append(f"{cite(item)} {item['name']}：原文未列出申请条件，对象为{item['target']['text']}。{said}")
             continue
         money = amount_text(item)
-        line = (f"{cite(item)} {item['name']}" + (f"（{money}）" if money else "")
-                + f"的条件：{conditions_text(item['conditions'])}。")
+        line = (
+            f"{cite(item)} {item['name']}"
+            + (f"（{money}）" if money else "")
+            + f"的条件：{conditions_text(item['conditions'])}。"
+        )
         if about_age and not _has_field(item["conditions"], "age"):
             line += "原文未写明年龄限制。"
         lines.append(line)
@@ -128,8 +132,11 @@ def payment_reply(items: list[dict]) -> str:
             lines.append(f"{cite(item)} {item['name']}：原文未写明发放方式。")
             continue
         quote = (item.get("payment") or {}).get("quote")
-        lines.append(f"{cite(item)} {item['name']}：{sched}。" + (f"原文：“{quote}”。" if quote else "")
-                     + (f"资金：{payer}" if payer else ""))
+        lines.append(
+            f"{cite(item)} {item['name']}：{sched}。"
+            + (f"原文：“{quote}”。" if quote else "")
+            + (f"资金：{payer}" if payer else "")
+        )
     return "\n".join(lines)
 
 
@@ -166,16 +173,21 @@ def unit_reply(text: str) -> str:
     lines = [f"{res.unit}是以下条款的责任单位："]
     lines += [f"{c.citation} {c.title}" for c in res.clauses]
     if res.collective:
-        lines.append("另：" + "、".join(c.citation for c in res.collective)
-                     + "的责任单位写作“区属各单位（部门）”“各乡镇（街道）”，也可能涉及该单位。")
+        lines.append(
+            "另："
+            + "、".join(c.citation for c in res.collective)
+            + "的责任单位写作“区属各单位（部门）”“各乡镇（街道）”，也可能涉及该单位。"
+        )
     return "\n".join(lines)
 
 
 def metadata_reply() -> str:
     d = kb().document()
     doc = policy().document
-    return (f"文号：{d['doc_number']}；标题：《{d['title']}》；印发：{'、'.join(d['issuers'])}，{doc['date_quote']}；"
-            f"状态：{d['status']}（{d['end_date_note'].rstrip('。')}）；{doc['publication_quote'].strip('（）')}。")
+    return (
+        f"文号：{d['doc_number']}；标题：《{d['title']}》；印发：{'、'.join(d['issuers'])}，{doc['date_quote']}；"
+        f"状态：{d['status']}（{d['end_date_note'].rstrip('。')}）；{doc['publication_quote'].strip('（）')}。"
+    )
 
 
 def structure_reply() -> str:

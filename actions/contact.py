@@ -4,6 +4,7 @@ The reply says so first (document.yml, silence `contact`), then names the respon
 about, of the clause named or talked about, or of every clause — and adds the office's own contact when one is
 configured (HUMAN_HANDOFF_CONTACT). Every unit and clause comes from the knowledge base.
 """
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """When unsure: suggest the best clauses as buttons; out of scope; human handoff; English."""
+
 from __future__ import annotations
 
 import os
@@ -37,10 +38,10 @@ def suggest(dispatcher, tracker) -> list:
     if not hits:
         dispatcher.utter_message(text=f"抱歉，没有在政策中找到相关内容。{scope_text()}")
         return []
-    buttons = [{"title": f"{h.clause.citation} {h.clause.title}", "payload": f"{h.clause.citation}原文"}
-               for h in hits]
+    buttons = [{"title": f"{h.clause.citation} {h.clause.title}", "payload": f"{h.clause.citation}原文"} for h in hits]
     from .base import entities_of
     from .questions import understood
+
     said = understood(entities_of(tracker)) or "抱歉，我不太确定您的意思。"
     dispatcher.utter_message(text=f"{said}您是想问以下哪一条？", buttons=buttons)
     return []
@@ -56,11 +57,13 @@ class Fallback(SafeAction):
     def answer(self, dispatcher, tracker, domain):
         from . import questions
         from .base import entities_of
+
         text = text_of(tracker)
         if text and not is_mostly_latin(text):
             reply, events = questions.answer(tracker, text, entities_of(tracker))
             if not reply and questions.asks_money_of_nothing(text, entities_of(tracker)):
                 from .compose import overview_reply
+
                 reply = overview_reply(payment="payment" in questions.aspects_of(entities_of(tracker)))
             if reply:
                 dispatcher.utter_message(text=reply)
@@ -75,6 +78,7 @@ class OutOfScope(SafeAction):
     def answer(self, dispatcher, tracker, domain):
         from . import questions
         from .base import entities_of
+
         text = text_of(tracker)
         if text and not is_mostly_latin(text) and questions.speaks_of_the_text(text, entities_of(tracker)):
             reply, events = questions.answer(tracker, text, entities_of(tracker))
@@ -92,6 +96,7 @@ def handoff_text() -> str:
     if contact:
         return f"人工服务：{contact}"
     from .kb import silence
+
     return f"人工服务：请联系您所问条款的责任单位。{silence('procedure')}（第（十四）条）"
 
 

@@ -1,4 +1,5 @@
 """The knowledge base, opened once per action-server process and kept."""
+
 from __future__ import annotations
 
 import functools

@@ -11,6 +11,7 @@ When no item answers, the answer is the best sentences of the verbatim text, cit
 what is asked, saying so is the answer (document.yml `not_in_text`, each item's `ambiguities`); clause buttons
 only when nothing in the text scores.
 """
+
 from __future__ import annotations
 
 import math
@@ -32,35 +33,133 @@ from .base import facts_from_json, intent_of, jsonable_facts, set_topic, topic_o
 from .kb import kb, policy, silence, silence_cited
 
 # The intent's hint, used when the message itself names no aspect.
-INTENT_ASPECT = {"ask_amount": "amount", "ask_conditions": "conditions", "ask_payment": "payment",
-                 "ask_unit": "units", "ask_clause_text": "clause_text", "ask_unit_clauses": "units",
-                 "ask_metadata": "metadata", "ask_procedure": "procedure", "ask_detail": "detail"}
+INTENT_ASPECT = {
+    "ask_amount": "amount",
+    "ask_conditions": "conditions",
+    "ask_payment": "payment",
+    "ask_unit": "units",
+    "ask_clause_text": "clause_text",
+    "ask_unit_clauses": "units",
+    "ask_metadata": "metadata",
+    "ask_procedure": "procedure",
+    "ask_detail": "detail",
+}
 MONEY_ASPECTS = ("amount", "year_total")
 # The kinds of item an intent is about, tried first ("每年选派多少干部" asks for an administration target).
 INTENT_KINDS = {"ask_admin_target": ("target",), "ask_measure": ("service", "benefit", "target")}
 # Aspects whose answer is a sentence of the text rather than a field of an item.
 SENTENCE_ASPECTS = ("frequency", "listing", "consequence", "lead", "clause_text")
 CLAUSE_WORD = re.compile(r"第\s*[（(]?\s*(\d{1,3}|[一二三四五六七八九十百]{1,4})\s*[）)]?\s*条")
-CLAUSE_NUMBERS = {label: i + 1 for i, label in enumerate(CLAUSE_LABELS)} | {
-    f"十{d}": 10 + i + 1 for i, d in enumerate("一二三四五六七八九")} | {"二十": 20, "十": 10}
+CLAUSE_NUMBERS = (
+    {label: i + 1 for i, label in enumerate(CLAUSE_LABELS)}
+    | {f"十{d}": 10 + i + 1 for i, d in enumerate("一二三四五六七八九")}
+    | {"二十": 20, "十": 10}
+)
 MONEY_FIRST = {"benefit": 0, "service": 1, "target": 2}
 PART_SPLIT = re.compile(r"[？?；;]|(?:^|\s|[，,。：:])(?:\d|[一二三四])\s*[.、．)）]|另外|还有")
 DURATION_FIELDS = ("contract_years", "days_per_year", "service_years")
 NUMERIC_FACTS = ("age", "contract_years", "days_per_year", "transferred_workers")
 PROGRAMME = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:支持计划|计划|工程|政策|项目)")
 # Words of a question that say nothing of its subject (asking words; the aspect cues are removed too).
-FILLER = {"那个", "这个", "一下", "请问", "政策", "文件", "规定", "东川", "东川区", "我们", "他们", "的话", "是不是",
-          "怎么", "什么", "哪些", "多少", "能不能", "可以", "需要", "问问", "咨询", "知道", "告诉", "一个", "现在",
-          "里面", "有没有", "没有", "就是", "还是", "或者", "以及", "区里", "这里", "那里", "哪里", "补贴", "补助",
-          "人才", "资金", "标准", "情况", "问题", "方面", "相关", "具体", "分别", "两个", "一起", "要求", "要是", "如果",
-          "假如", "的话", "那么", "这样", "那样", "怎样", "一样", "已经", "刚好", "正好", "今年", "明年", "打算", "准备",
-          "想要", "希望", "应该", "大概", "一般", "比如", "例如", "每月", "每年", "每人", "一年", "一次", "多久", "一下",
-          "帮我", "算一下", "下来", "到底", "自查", "测算", "申请表", "预填", "助手", "机器人", "你好", "您好"}
+FILLER = {
+    "那个",
+    "这个",
+    "一下",
+    "请问",
+    "政策",
+    "文件",
+    "规定",
+    "东川",
+    "东川区",
+    "我们",
+    "他们",
+    "的话",
+    "是不是",
+    "怎么",
+    "什么",
+    "哪些",
+    "多少",
+    "能不能",
+    "可以",
+    "需要",
+    "问问",
+    "咨询",
+    "知道",
+    "告诉",
+    "一个",
+    "现在",
+    "里面",
+    "有没有",
+    "没有",
+    "就是",
+    "还是",
+    "或者",
+    "以及",
+    "区里",
+    "这里",
+    "那里",
+    "哪里",
+    "补贴",
+    "补助",
+    "人才",
+    "资金",
+    "标准",
+    "情况",
+    "问题",
+    "方面",
+    "相关",
+    "具体",
+    "分别",
+    "两个",
+    "一起",
+    "要求",
+    "要是",
+    "如果",
+    "假如",
+    "那么",
+    "这样",
+    "那样",
+    "怎样",
+    "一样",
+    "已经",
+    "刚好",
+    "正好",
+    "今年",
+    "明年",
+    "打算",
+    "准备",
+    "想要",
+    "希望",
+    "应该",
+    "大概",
+    "一般",
+    "比如",
+    "例如",
+    "每月",
+    "每年",
+    "每人",
+    "一年",
+    "一次",
+    "多久",
+    "帮我",
+    "算一下",
+    "下来",
+    "到底",
+    "自查",
+    "测算",
+    "申请表",
+    "预填",
+    "助手",
+    "机器人",
+    "你好",
+    "您好",
+}
 
 
 @dataclass
 class Part:
     """One question of a message: its text, entities, aspects and what it is about."""
+
     text: str
     entities: list
     aspects: list[str]
@@ -68,13 +167,14 @@ class Part:
     unit: str | None
     facts: dict
     headcount: int | None
-    out_of_range: bool = False     # names a clause the document does not have (第十五条)
+    out_of_range: bool = False  # names a clause the document does not have (第十五条)
     items: list = field(default_factory=list)
-    inherited: bool = False        # the subject is the previous topic's
+    inherited: bool = False  # the subject is the previous topic's
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # Understanding: split, then for each part the aspects (NLU) and the subject (NLU entities → KB)
+
 
 def split_parts(text: str, entities: list[dict]) -> list[tuple[str, list[dict]]]:
     """The message's questions, each with the entities inside it; one part unless several parts ask something."""
@@ -112,7 +212,7 @@ def by_subject(text: str, entities: list[dict]) -> list[tuple[str, list[dict]]]:
                 t = text
                 for o in values:
                     if o is not e and "start" in o:
-                        t = t[:o["start"]] + "，" * (o["end"] - o["start"]) + t[o["end"]:]
+                        t = t[: o["start"]] + "，" * (o["end"] - o["start"]) + t[o["end"] :]
                 parts.append((t, sorted(others + [e], key=lambda x: x.get("start", 0))))
             return parts
     return [(text, entities)]
@@ -157,8 +257,11 @@ NAMING_ENTITIES = ("measure", "talent_group", "unit", "sector")
 def content_words(part: Part, without_facts: bool = False) -> list[str]:
     """The words of the part that may name its subject: not aspect cues, not fillers; `without_facts` also drops
     the words the facts came from (博士, 中级职称), leaving the words that name an item beyond them."""
-    spans = [(e["start"], e["end"]) for e in part.entities if "start" in e and (
-        e.get("entity") == "aspect" or (without_facts and e.get("entity") not in NAMING_ENTITIES))]
+    spans = [
+        (e["start"], e["end"])
+        for e in part.entities
+        if "start" in e and (e.get("entity") == "aspect" or (without_facts and e.get("entity") not in NAMING_ENTITIES))
+    ]
     text = part.text
     for a, b in sorted(spans, reverse=True):
         if b <= len(text):
@@ -175,8 +278,9 @@ def rare_words(part: Part, most: int = 4) -> list[str]:
 
 
 def _item_text(item: dict) -> str:
-    return "，".join(x for x in (item["name"], (item.get("target") or {}).get("text"),
-                                 (item.get("measure") or {}).get("text")) if x)
+    return "，".join(
+        x for x in (item["name"], (item.get("target") or {}).get("text"), (item.get("measure") or {}).get("text")) if x
+    )
 
 
 def items_named(words: list[str], kinds) -> list[tuple[dict, float]]:
@@ -202,8 +306,9 @@ ALL_KINDS = ("benefit", "service", "target")
 
 
 def _named_score(part: Part, item: dict) -> float:
-    return next((sc for i, sc in items_named(content_words(part, without_facts=True), ALL_KINDS)
-                 if i["id"] == item["id"]), 0.0)
+    return next(
+        (sc for i, sc in items_named(content_words(part, without_facts=True), ALL_KINDS) if i["id"] == item["id"]), 0.0
+    )
 
 
 def resolve(part: Part, kinds=ALL_KINDS, min_score: float = 4) -> list[dict]:
@@ -234,9 +339,13 @@ def resolve(part: Part, kinds=ALL_KINDS, min_score: float = 4) -> list[dict]:
 
 QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,12})[”\"」』]")
 # Words that mark the sentence answering an aspect: it goes first ("多久评一次" → the sentence with 届).
-ANSWER_MARKS = {"frequency": ("届", "每年", "每两年", "年度", "一年一", "常态化", "定期"),
-                "lead": ("牵头", "审定", "负责", "组织"), "consequence": ("不得", "取消", "淘汰", "调整"),
-                "listing": ("、",), "amount": ("万元", "元")}
+ANSWER_MARKS = {
+    "frequency": ("届", "每年", "每两年", "年度", "一年一", "常态化", "定期"),
+    "lead": ("牵头", "审定", "负责", "组织"),
+    "consequence": ("不得", "取消", "淘汰", "调整"),
+    "listing": ("、",),
+    "amount": ("万元", "元"),
+}
 UNITS_TAIL = re.compile(r"\s*[（〔(]责任单位[^）〕)]*[）〕)]\s*")
 
 
@@ -250,8 +359,11 @@ def sentence_answer(part: Part, limit: int = 2) -> str:
     words = content_words(part)
     if not words:
         return ""
-    hits = [s for s in kb().sentences(part.text, limit=6)
-            if any(w in s.text for w in words) and not UNITS_TAIL.fullmatch(s.text)]
+    hits = [
+        s
+        for s in kb().sentences(part.text, limit=6)
+        if any(w in s.text for w in words) and not UNITS_TAIL.fullmatch(s.text)
+    ]
     if not hits:
         return ""
     marks = [m for a in part.aspects for m in ANSWER_MARKS.get(a, ())]
@@ -259,7 +371,7 @@ def sentence_answer(part: Part, limit: int = 2) -> str:
         top = hits[0].score
         hits.sort(key=lambda s: (not (s.score >= 0.5 * top and any(m in s.text for m in marks)), -s.score))
     best = hits[0]
-    chosen = [best] + [s for s in hits[1:] if s.clause == best.clause and s.score >= 0.5 * best.score][:limit - 1]
+    chosen = [best] + [s for s in hits[1:] if s.clause == best.clause and s.score >= 0.5 * best.score][: limit - 1]
     return "\n".join(_quote(s) for s in chosen)
 
 
@@ -293,11 +405,14 @@ def payer_answer(items: list[dict]) -> str:
     for item in items[:3]:
         payer = item.get("payer") or {}
         if payer.get("name"):
-            lines.append(f"{compose.cite(item)} {item['name']}：资金由{payer['name']}承担"
-                         f"（原文：“{payer['quote']}”）。")
+            lines.append(
+                f"{compose.cite(item)} {item['name']}：资金由{payer['name']}承担" f"（原文：“{payer['quote']}”）。"
+            )
         else:
-            lines.append(f"{compose.cite(item)} {item['name']}："
-                         f"{item.get('payer_note') or '原文未写明资金由哪一级财政承担。'}")
+            lines.append(
+                f"{compose.cite(item)} {item['name']}："
+                f"{item.get('payer_note') or '原文未写明资金由哪一级财政承担。'}"
+            )
     return "\n".join(lines)
 
 
@@ -321,8 +436,12 @@ def _leaves(node: dict) -> list[dict]:
 
 def silence_notes(items: list[dict], words: tuple[str, ...]) -> list[str]:
     """The items' own notes on what the text leaves open, those that speak of `words`."""
-    return [f"{compose.cite(i)} {amb['note']}" for i in items[:3] for amb in i.get("ambiguities") or []
-            if any(w in amb["note"] for w in words)]
+    return [
+        f"{compose.cite(i)} {amb['note']}"
+        for i in items[:3]
+        for amb in i.get("ambiguities") or []
+        if any(w in amb["note"] for w in words)
+    ]
 
 
 def check_items(items: list[dict], facts: dict) -> list[str]:
@@ -391,25 +510,38 @@ def other_programme(part: Part) -> str:
     name = m.group(0)
     items = strongest(items_about({"talent_programme": e["value"]}, ("benefit",)))
     cites = "、".join(dict.fromkeys(compose.cite(i) for i in items))
-    tail = (f"该计划的入选者属于本文件写的“{e['value']}入选者”，来东川工作的待遇见{cites}，"
-            f"可以问“{e['value']}入选者来东川有什么待遇”。") if cites else ""
+    tail = (
+        (
+            f"该计划的入选者属于本文件写的“{e['value']}入选者”，来东川工作的待遇见{cites}，"
+            f"可以问“{e['value']}入选者来东川有什么待遇”。"
+        )
+        if cites
+        else ""
+    )
     return f"本文件（{policy().document['doc_number']}）不规定“{name}”本身的资助标准，请以该计划的文件为准。{tail}"
 
 
-MAX_ECHO_CHARS = 12      # a word said back is cut short: a pasted wall of text is not repeated to its sender
+MAX_ECHO_CHARS = 12  # a word said back is cut short: a pasted wall of text is not repeated to its sender
 
 
 def unknown_words_answer(part: Part) -> str:
     """The words that name the subject, none of them in the text: say that the text does not mention them."""
     words = content_words(part)
     vocabulary = {w for _k, _c, forms in policy().vocabulary_forms() for w in forms}
-    surfaces = [part.text[e["start"]:e["end"]] for e in part.entities if "start" in e and e.get("entity") != "aspect"]
-    absent = [w for w in words if not kb().sentence_frequency(w) and w not in vocabulary
-              and not any(w in x for x in surfaces) and w[0] not in "万元千百亿"]
+    surfaces = [part.text[e["start"] : e["end"]] for e in part.entities if "start" in e and e.get("entity") != "aspect"]
+    absent = [
+        w
+        for w in words
+        if not kb().sentence_frequency(w)
+        and w not in vocabulary
+        and not any(w in x for x in surfaces)
+        and w[0] not in "万元千百亿"
+    ]
     present = [w for w in words if kb().sentence_frequency(w) and kb().sentence_frequency(w) <= 3]
     programme = any(re.search(re.escape(w) + r"[\u4e00-\u9fff]{0,4}(?:计划|工程|政策|项目)", part.text) for w in absent)
     if absent and (not present or programme):
         from .fallback import scope_text
+
         said = "、".join(w if len(w) <= MAX_ECHO_CHARS else w[:MAX_ECHO_CHARS] + "…" for w in absent[:3])
         return f"本文件（{policy().document['doc_number']}）没有提到“{said}”。{scope_text()}"
     return ""
@@ -417,14 +549,23 @@ def unknown_words_answer(part: Part) -> str:
 
 # ---------------------------------------------------------------------------------------------------------------
 
+
 def answer_part(part: Part, topic: dict, intent: str) -> tuple[str, dict]:
     """(reply, topic) for one question; an empty reply when nothing in the knowledge base answers it."""
     aspects = part.aspects
     old_facts = facts_from_json(topic.get("facts"))
     named_subject = bool(part.facts or part.clauses or part.unit or rare_words(part))
     topic_items = [policy().item(i) for i in topic.get("items") or []]
-    follow = not aspects and topic and (intent == "follow_up" or part.text.rstrip("？?。 ").endswith("呢")
-                                        or not named_subject or part.headcount is not None)
+    follow = (
+        not aspects
+        and topic
+        and (
+            intent == "follow_up"
+            or part.text.rstrip("？?。 ").endswith("呢")
+            or not named_subject
+            or part.headcount is not None
+        )
+    )
     if not aspects and topic:
         aspects = list(topic.get("aspects") or [INTENT_ASPECT.get(topic.get("intent"), "amount")])
     facts = dict(part.facts)
@@ -444,14 +585,22 @@ def answer_part(part: Part, topic: dict, intent: str) -> tuple[str, dict]:
         return trap, {"aspects": aspects}
     if part.out_of_range:
         labels = policy().clauses
-        return (f"本文件（{policy().document['doc_number']}）只有第（一）条至{compose.cite(len(labels))}，"
-                f"共{len(labels)}条，没有您说的那一条。可以说“第九条原文”查看某一条。"), {}
+        return (
+            f"本文件（{policy().document['doc_number']}）只有第（一）条至{compose.cite(len(labels))}，"
+            f"共{len(labels)}条，没有您说的那一条。可以说“第九条原文”查看某一条。"
+        ), {}
     other = other_programme(part)
     if other:
         return other, {}
     named_facts = [k for k in part.facts if k not in NUMERIC_FACTS]
-    if not named_facts and not part.clauses and not part.unit and not follow and not topic_items \
-            and not topic.get("clause"):
+    if (
+        not named_facts
+        and not part.clauses
+        and not part.unit
+        and not follow
+        and not topic_items
+        and not topic.get("clause")
+    ):
         unknown = unknown_words_answer(part)
         if unknown:
             return unknown, {}
@@ -471,22 +620,28 @@ def answer_part(part: Part, topic: dict, intent: str) -> tuple[str, dict]:
         if reply:
             return reply, {"clause": clause, "aspects": aspects}
     if "clause_text" in aspects and part.clauses:
-        return "\n".join(compose.clause_reply(n) for n in part.clauses), {"clause": part.clauses[0],
-                                                                          "aspects": aspects}
+        return "\n".join(compose.clause_reply(n) for n in part.clauses), {"clause": part.clauses[0], "aspects": aspects}
     if "procedure" in aspects:
         # only a subject the message names picks items: generic words (申请, 时间) name none
         named = any(e.get("entity") != "aspect" for e in part.entities)
         items = (resolve(part) if named else []) or topic_items
-        numbers = sorted({compose.clause_number(i) for i in items[:3]}) or ([topic["clause"]] if topic.get("clause") else [])
+        numbers = sorted({compose.clause_number(i) for i in items[:3]}) or (
+            [topic["clause"]] if topic.get("clause") else []
+        )
         notes = [silence("deadline")] if any(w in part.text for w in ("时间", "截止", "什么时候", "期限")) else []
         notes.append(silence("materials"))
         reply = "".join(dict.fromkeys(notes))
-        reply += "\n" + ("、".join(compose.cite(n) for n in numbers) + compose.units_line(numbers)
-                         if numbers else silence_cited("procedure"))
+        reply += "\n" + (
+            "、".join(compose.cite(n) for n in numbers) + compose.units_line(numbers)
+            if numbers
+            else silence_cited("procedure")
+        )
         return reply, {"items": [i["id"] for i in items[:3]], "aspects": aspects}
 
     # the subject: the part's own, or (a follow-up, or nothing named) the previous topic's
-    kinds = ("benefit",) if any(a in MONEY_ASPECTS + ("payment",) for a in aspects) else ("benefit", "service", "target")
+    kinds = (
+        ("benefit",) if any(a in MONEY_ASPECTS + ("payment",) for a in aspects) else ("benefit", "service", "target")
+    )
     if follow and facts and topic_items:
         replaced = set(facts) & set(old_facts)
         if not replaced:  # new facts about the same subject: check them against it
@@ -503,8 +658,11 @@ def answer_part(part: Part, topic: dict, intent: str) -> tuple[str, dict]:
         if any(v.startswith("不符合") for v in verdicts):
             return "\n".join(verdicts), {**topic, "facts": jsonable_facts({**old_facts, **facts})}
     part.facts = facts
-    items = (resolve(part, INTENT_KINDS[intent], min_score=2) if intent in INTENT_KINDS else []) or resolve(part, kinds) \
+    items = (
+        (resolve(part, INTENT_KINDS[intent], min_score=2) if intent in INTENT_KINDS else [])
+        or resolve(part, kinds)
         or (resolve(part) if kinds != ("benefit", "service", "target") else [])
+    )
     if kinds != ALL_KINDS and items:  # the words may name an item of another kind outright (专项基金初始资金)
         every = resolve(part, ALL_KINDS)
         if every and every[0]["kind"] not in kinds and _named_score(part, every[0]) > 2 * _named_score(part, items[0]):
@@ -517,18 +675,30 @@ def answer_part(part: Part, topic: dict, intent: str) -> tuple[str, dict]:
         if "units" in aspects:
             return units_answer(part, []), {**topic, "aspects": aspects}
         items = [i for i in policy().clause(part.clauses[0])["items"]]
-    new_topic = {"items": [i["id"] for i in items[:3]], "facts": jsonable_facts(facts), "aspects": aspects,
-                 "clause": compose.clause_number(items[0]) if items else (part.clauses[0] if part.clauses else None)}
+    new_topic = {
+        "items": [i["id"] for i in items[:3]],
+        "facts": jsonable_facts(facts),
+        "aspects": aspects,
+        "clause": compose.clause_number(items[0]) if items else (part.clauses[0] if part.clauses else None),
+    }
 
     if any(a in SENTENCE_ASPECTS for a in aspects) or ("where" in aspects) or not items:
-        if "lead" in aspects or not items or any(a in ("frequency", "consequence") for a in aspects) \
-                or ("listing" in aspects and not part.facts) \
-                or ("clause_text" in aspects and not part.clauses):
+        if (
+            "lead" in aspects
+            or not items
+            or any(a in ("frequency", "consequence") for a in aspects)
+            or ("listing" in aspects and not part.facts)
+            or ("clause_text" in aspects and not part.clauses)
+        ):
             reply = sentence_answer(part if not part.inherited else _with_topic_words(part, items))
             if "lead" in aspects and items:
                 notes = silence_notes(items, ("由谁认定", "谁认定", "认定标准", "认定机构", "由谁"))
-                flags = [f"{compose.cite(i)} 原文写有“{d['flag']}”，未写明由哪个单位认定。" for i in items[:2]
-                         for d in i.get("discretion") or [] if "认定" in d["flag"]]
+                flags = [
+                    f"{compose.cite(i)} 原文写有“{d['flag']}”，未写明由哪个单位认定。"
+                    for i in items[:2]
+                    for d in i.get("discretion") or []
+                    if "认定" in d["flag"]
+                ]
                 said = "\n".join(dict.fromkeys(notes or flags))
                 if said:
                     reply = said + "\n" + (reply or units_answer(part, items))
@@ -565,10 +735,14 @@ def answer_part(part: Part, topic: dict, intent: str) -> tuple[str, dict]:
         about_age = "age" in aspects
         verdicts = check_items(items, facts) if "eligibility" in aspects and facts else []
         return "\n".join(verdicts + [compose.conditions_reply(items, about_age)]), new_topic
-    if items[0]["kind"] != "benefit" and not compose.amount_text(items[0]) and \
-            not any(a in MONEY_ASPECTS for a in aspects):
+    if (
+        items[0]["kind"] != "benefit"
+        and not compose.amount_text(items[0])
+        and not any(a in MONEY_ASPECTS for a in aspects)
+    ):
         return "\n".join(compose.item_line(i) for i in items[:3]) + "\n" + compose.units_line(
-            sorted({compose.clause_number(i) for i in items[:3]})), new_topic
+            sorted({compose.clause_number(i) for i in items[:3]})
+        ), new_topic
     return amount_answer(part, items, facts), new_topic
 
 
@@ -580,15 +754,32 @@ def _with_topic_words(part: Part, items: list[dict]) -> Part:
 
 def _first_clause(reply: str) -> int | None:
     from policy_kb.refs import parse_clause_ref
+
     return parse_clause_ref(reply)
 
 
-ASPECT_LABELS = {"amount": "金额", "year_total": "一年合计", "payment": "发放方式", "payer": "资金由谁承担",
-                 "units": "责任单位", "lead": "由谁牵头或认定", "conditions": "条件", "age": "年龄条件",
-                 "duration": "服务期或工作时间", "eligibility": "能否享受", "clause_text": "原文",
-                 "where": "在哪一条", "frequency": "多久一次", "listing": "有哪些", "metadata": "文件信息",
-                 "procedure": "申请办法", "combine": "能否同时享受", "consequence": "结果如何", "structure": "文件结构",
-                 "decide": "如何确定"}
+ASPECT_LABELS = {
+    "amount": "金额",
+    "year_total": "一年合计",
+    "payment": "发放方式",
+    "payer": "资金由谁承担",
+    "units": "责任单位",
+    "lead": "由谁牵头或认定",
+    "conditions": "条件",
+    "age": "年龄条件",
+    "duration": "服务期或工作时间",
+    "eligibility": "能否享受",
+    "clause_text": "原文",
+    "where": "在哪一条",
+    "frequency": "多久一次",
+    "listing": "有哪些",
+    "metadata": "文件信息",
+    "procedure": "申请办法",
+    "combine": "能否同时享受",
+    "consequence": "结果如何",
+    "structure": "文件结构",
+    "decide": "如何确定",
+}
 
 
 def understood(entities: list[dict]) -> str:
@@ -603,7 +794,8 @@ def asks_money_of_nothing(text: str, entities: list[dict]) -> bool:
     """'有什么补贴': money is asked and nothing is named — the overview of the benefits answers it."""
     part = understand(text, entities, "")
     return any(a in MONEY_ASPECTS + ("listing", "payment") for a in part.aspects) and not (
-        part.facts or part.clauses or part.unit or content_words(part))
+        part.facts or part.clauses or part.unit or content_words(part)
+    )
 
 
 def speaks_of_the_text(text: str, entities: list[dict]) -> bool:
@@ -633,7 +825,12 @@ def answer(tracker, text: str, entities: list[dict]) -> tuple[str, list]:
             last = {**new_topic, "intent": intent}
     if not replies:
         return "", []
-    return "\n\n".join(replies), [set_topic(last.get("intent") or intent,
-                                            [policy().item(i) for i in last.get("items") or []],
-                                            facts_from_json(last.get("facts")), last.get("clause"),
-                                            aspects=last.get("aspects") or [])]
+    return "\n\n".join(replies), [
+        set_topic(
+            last.get("intent") or intent,
+            [policy().item(i) for i in last.get("items") or []],
+            facts_from_json(last.get("facts")),
+            last.get("clause"),
+            aspects=last.get("aspects") or [],
+        )
+    ]

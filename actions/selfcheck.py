@@ -4,6 +4,7 @@ Facts accumulate in the `profile` slot; each message may add several ("我34岁�
 ("我说错了，是36岁"); a bare answer fills the field just asked (`requested_field`). Other questions asked in between
 are answered by their own actions, which then repeat the open question, so the check resumes.
 """
+
 from __future__ import annotations
 
 from rasa_sdk.events import SlotSet
@@ -95,6 +96,7 @@ class SelfCheck(SafeAction):
         if not profile:
             # nothing about the person was told: if the words ask about the policy ("社工证补贴"), answer that
             from . import questions
+
             named = [e for e in entities_of(tracker) if e.get("entity") not in ("aspect", "headcount")]
             reply, events = questions.answer(tracker, text, entities_of(tracker)) if named else ("", [])
             if reply:
@@ -117,15 +119,25 @@ class SelfCheck(SafeAction):
         items = [policy().item(r.item_id) for r in shown]
         stored = jsonable_facts(profile)
         stored["_skipped"] = skipped
-        return [SlotSet("profile", stored), SlotSet("requested_field", next_field),
-                set_topic("self_check", items, profile, int(items[0]["id"][1:3]) if items else None,
-                          verdicts=verdicts(report))]
+        return [
+            SlotSet("profile", stored),
+            SlotSet("requested_field", next_field),
+            set_topic(
+                "self_check", items, profile, int(items[0]["id"][1:3]) if items else None, verdicts=verdicts(report)
+            ),
+        ]
 
 
 def verdicts(report) -> list[dict]:
     """The verdict on every item this person was shown or told of, with the conditions failed and by how much —
     what the office's console counts (docs/console.md)."""
-    return [{"item": r.item_id, "clause": r.clause, "verdict": r.verdict,
-             "failed": [{"id": leaf.id, "field": leaf.field, "label": leaf.label, "gap": leaf.gap}
-                        for leaf in r.failed]}
-            for r in report.results if r.relevant]
+    return [
+        {
+            "item": r.item_id,
+            "clause": r.clause,
+            "verdict": r.verdict,
+            "failed": [{"id": leaf.id, "field": leaf.field, "label": leaf.label, "gap": leaf.gap} for leaf in r.failed],
+        }
+        for r in report.results
+        if r.relevant
+    ]

@@ -1,4 +1,5 @@
 """Short replies (好的/不用了/闲聊) that are answers when a form is open and small talk otherwise."""
+
 from __future__ import annotations
 
 from .base import SafeAction, intent_of

@@ -3,6 +3,7 @@ the development set (dev_qa.yml) — against a freshly started assistant, and th
 questions. Writes benchmarks/eval_public.md: per-kind figures beside the baseline, then the runner's own output
 (failing cases with the reply) for each set.  Run: make eval
 """
+
 import json
 import subprocess
 import sys
@@ -28,8 +29,13 @@ def per_kind(path: Path) -> dict:
     """{kind: (passed, total)} and the totals from the runner's --json file."""
     data = json.loads(path.read_text(encoding="utf-8"))
     kinds = {k: (sum(1 for _, f in v if not f), len(v)) for k, v in data["results"].items()}
-    return {"kinds": kinds, "passed": data["passed"], "total": data["total"],
-            "invented": len(data["invented"]), "errors": data["errors"]}
+    return {
+        "kinds": kinds,
+        "passed": data["passed"],
+        "total": data["total"],
+        "invented": len(data["invented"]),
+        "errors": data["errors"],
+    }
 
 
 def table(ours: dict, base: dict) -> str:
@@ -37,10 +43,14 @@ def table(ours: dict, base: dict) -> str:
     for kind, (ok, n) in ours["kinds"].items():
         b_ok, b_n = base["kinds"].get(kind, (0, 0))
         rows.append(f"| {kind} | {ok}/{n} | {b_ok}/{b_n} |")
-    rows.append(f"| **all** | **{ours['passed']}/{ours['total']}** "
-                f"({100 * ours['passed'] / ours['total']:.1f}%) | {base['passed']}/{base['total']} |")
-    rows.append(f"| invented amounts · server errors | {ours['invented']} · {ours['errors']} "
-                f"| {base['invented']} · {base['errors']} |")
+    rows.append(
+        f"| **all** | **{ours['passed']}/{ours['total']}** "
+        f"({100 * ours['passed'] / ours['total']:.1f}%) | {base['passed']}/{base['total']} |"
+    )
+    rows.append(
+        f"| invented amounts · server errors | {ours['invented']} · {ours['errors']} "
+        f"| {base['invented']} · {base['errors']} |"
+    )
     return "\n".join(rows)
 
 
@@ -54,20 +64,25 @@ def main():
         tmp = Path(tmp)
         with running_assistant(tmp) as url:
             for name in sets:
-                outputs[name] = run_eval("--url", url, "--set", str(EVAL_DIR / name), "-v",
-                                         "--json", str(tmp / f"ours-{name}.json"))
+                outputs[name] = run_eval(
+                    "--url", url, "--set", str(EVAL_DIR / name), "-v", "--json", str(tmp / f"ours-{name}.json")
+                )
         for name in sets:
             baseline = run_eval("--baseline", "--set", str(EVAL_DIR / name), "--json", str(tmp / f"base-{name}.json"))
             ours, base = per_kind(tmp / f"ours-{name}.json"), per_kind(tmp / f"base-{name}.json")
-            sections.append(f"## {name}\n\n{table(ours, base)}\n\n<details><summary>runner output (assistant)"
-                            f"</summary>\n\n```\n{outputs[name].strip()}\n```\n</details>\n\n"
-                            f"<details><summary>runner output (baseline)</summary>\n\n```\n{baseline.strip()}\n"
-                            f"```\n</details>\n")
-    text = ("# Answer evaluation on the public sets (../shared/eval)\n\n"
-            "Measured by `make eval` (`benchmarks/eval_public.py`): the assistant started fresh on loopback, every "
-            "question sent through the REST channel, judged by `../shared/eval/judge.py`; the keyword-search baseline "
-            "(BM25 over the clauses, `../shared/eval/baseline_search.py`) answers the same questions.\n\n"
-            + "\n".join(sections))
+            sections.append(
+                f"## {name}\n\n{table(ours, base)}\n\n<details><summary>runner output (assistant)"
+                f"</summary>\n\n```\n{outputs[name].strip()}\n```\n</details>\n\n"
+                f"<details><summary>runner output (baseline)</summary>\n\n```\n{baseline.strip()}\n"
+                f"```\n</details>\n"
+            )
+    text = (
+        "# Answer evaluation on the public sets (../shared/eval)\n\n"
+        "Measured by `make eval` (`benchmarks/eval_public.py`): the assistant started fresh on loopback, every "
+        "question sent through the REST channel, judged by `../shared/eval/judge.py`; the keyword-search baseline "
+        "(BM25 over the clauses, `../shared/eval/baseline_search.py`) answers the same questions.\n\n"
+        + "\n".join(sections)
+    )
     (ROOT / "benchmarks" / "eval_public.md").write_text(text, encoding="utf-8")
     print(text)
     return 0

@@ -3,6 +3,7 @@
 Writes benchmarks/kb_search.md. Target (issue: foundation): median search latency under 5 ms.
 Run: make bench-kb
 """
+
 import platform
 import statistics
 import sys
@@ -15,9 +16,33 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from policy_kb.build import build  # noqa: E402
 from policy_kb.query import KB  # noqa: E402
 
-QUERIES = ["退休名师", "社工证", "博士补贴", "硕士生活补贴", "乡村医生 执业医师", "区卫生健康局", "人才公寓", "子女入学",
-           "劳务合作社", "科研成果", "重点学科", "柔性引进", "双一流 本科", "轮岗", "500万", "博士補貼", "第九条",
-           "NEAR AND OR", "😀", "头雁人才", "雁归东川", "高级技师", "家庭农场", "配偶就业", "干部学历提升"]
+QUERIES = [
+    "退休名师",
+    "社工证",
+    "博士补贴",
+    "硕士生活补贴",
+    "乡村医生 执业医师",
+    "区卫生健康局",
+    "人才公寓",
+    "子女入学",
+    "劳务合作社",
+    "科研成果",
+    "重点学科",
+    "柔性引进",
+    "双一流 本科",
+    "轮岗",
+    "500万",
+    "博士補貼",
+    "第九条",
+    "NEAR AND OR",
+    "😀",
+    "头雁人才",
+    "雁归东川",
+    "高级技师",
+    "家庭农场",
+    "配偶就业",
+    "干部学历提升",
+]
 ROUNDS = 40
 
 

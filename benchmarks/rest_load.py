@@ -13,6 +13,7 @@ Records p50/p95/p99 latency, messages per second and errors for each phase, and 
 Writes benchmarks/rest_load.md. Targets (issue: conversation): p95 ≤ 150 ms, ≥ 30 messages/s, zero errors.
 Run: make bench-rest
 """
+
 import concurrent.futures
 import platform
 import random
@@ -32,8 +33,18 @@ from bot.serve import post, running_assistant  # noqa: E402
 N_CONVERSATIONS = 20
 TARGET_RATE = 30.0  # messages per second, all conversations together (the issue's target)
 PACED_RATES = [15.0, TARGET_RATE, TARGET_RATE, TARGET_RATE]  # half the target; the target three times (spread)
-QUESTIONS = ["博士能拿多少补贴", "那硕士呢", "有年龄限制吗", "找哪个部门", "第九条原文", "乡村医生有什么补助",
-             "社工证有什么奖励", "我34岁，全日制硕士", "是的", "区卫生健康局负责哪些条款"]
+QUESTIONS = [
+    "博士能拿多少补贴",
+    "那硕士呢",
+    "有年龄限制吗",
+    "找哪个部门",
+    "第九条原文",
+    "乡村医生有什么补助",
+    "社工证有什么奖励",
+    "我34岁，全日制硕士",
+    "是的",
+    "区卫生健康局负责哪些条款",
+]
 ROUNDS = 3  # each conversation asks the questions this many times (fresh sender each round)
 BUSY = "系统繁忙，请稍后再试。"
 
@@ -107,8 +118,15 @@ class Phase:
         lat = sorted(self.latencies)
         n = len(lat)
         p50, p95, p99 = (lat[int(q * (n - 1))] for q in (0.5, 0.95, 0.99))
-        return {"n": n, "p50": p50, "p95": p95, "p99": p99, "mean": statistics.mean(lat),
-                "rate": n / self.elapsed, "errors": len(self.errors)}
+        return {
+            "n": n,
+            "p50": p50,
+            "p95": p95,
+            "p99": p99,
+            "mean": statistics.mean(lat),
+            "rate": n / self.elapsed,
+            "errors": len(self.errors),
+        }
 
 
 def server_memory(tmp: str) -> dict:
@@ -122,8 +140,14 @@ def server_memory(tmp: str) -> dict:
 
 
 def run() -> int:
-    phases = [Phase(f"{rate:g} messages/s" + (f", run {PACED_RATES[:i + 1].count(rate)}" if PACED_RATES.count(rate) > 1
-                                               else ""), rate) for i, rate in enumerate(PACED_RATES)]
+    phases = [
+        Phase(
+            f"{rate:g} messages/s"
+            + (f", run {PACED_RATES[:i + 1].count(rate)}" if PACED_RATES.count(rate) > 1 else ""),
+            rate,
+        )
+        for i, rate in enumerate(PACED_RATES)
+    ]
     phases.append(Phase("capacity (no pauses)", 0.0))
     with tempfile.TemporaryDirectory() as tmp:
         with running_assistant(Path(tmp)) as url:
@@ -143,8 +167,9 @@ def run() -> int:
         return f"| {label} | {' | '.join(cells)} | {target} |"
 
     at_target = [phase.name for phase in phases if phase.rate == TARGET_RATE]
-    mem = "\n".join(f"| resident memory, {k} | {v:.0f} MiB |{' |' * (len(phases) - 1)} — |"
-                     for k, v in sorted(memory.items()))
+    mem = "\n".join(
+        f"| resident memory, {k} | {v:.0f} MiB |{' |' * (len(phases) - 1)} — |" for k, v in sorted(memory.items())
+    )
     text = f"""# REST channel: latency, throughput, memory
 
 Measured by `make bench-rest` (`benchmarks/rest_load.py`) on {platform.machine()} ({platform.python_version()}),

@@ -12,6 +12,7 @@ message of the Redis lock and of the PostgreSQL tracker store.
    timed for the atomic Redis lock store, Rasa's RedisLockStore and the in-memory one.
 Writes benchmarks/scale.md.  Run: make bench-scale
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -28,9 +29,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bot.cluster import REST, Cluster  # noqa: E402
 import rest_load  # noqa: E402
 from rest_load import QUESTIONS, TARGET_RATE, Phase  # noqa: E402
+
+from bot.cluster import REST, Cluster  # noqa: E402
 
 REPEATS = 2  # each (setup, phase) this many times, alternating
 TURNS = 300  # replayed turns per store
@@ -50,8 +52,9 @@ def run_load(cluster: Cluster) -> list:
     for repeat in range(REPEATS):
         for rate in (TARGET_RATE, 0.0):
             for setup in ("one", "all"):
-                name = f"{'1 Rasa server' if setup == 'one' else '2 Rasa servers'}, " + \
-                       (f"{rate:g} messages/s" if rate else "capacity")
+                name = f"{'1 Rasa server' if setup == 'one' else '2 Rasa servers'}, " + (
+                    f"{rate:g} messages/s" if rate else "capacity"
+                )
                 phase = Phase(name, rate).run(cluster.balancers[setup] + REST)
                 figures = {**phase.figures(), "load": os.getloadavg()[0]}  # the machine's, all users
                 results.append((setup, rate, repeat, figures))
@@ -65,8 +68,11 @@ def turns_of(events: list) -> list:
     turns, current = [], []
     for e in events:
         current.append(e)
-        if e.get("event") == "action" and e.get("name") == "action_listen" and \
-                any(x.get("event") == "user" for x in current):
+        if (
+            e.get("event") == "action"
+            and e.get("name") == "action_listen"
+            and any(x.get("event") == "user" for x in current)
+        ):
             turns.append(current)
             current = []
     return turns
@@ -91,8 +97,12 @@ async def replay(store, turns: list, domain) -> dict:
         started = time.perf_counter()
         await store.save(tracker)
         save_ms.append((time.perf_counter() - started) * 1000)
-    return {"retrieve": statistics.median(retrieve_ms), "save": statistics.median(save_ms),
-            "total_p95": percentile([r + s for r, s in zip(retrieve_ms, save_ms)], 0.95), "n": len(save_ms)}
+    return {
+        "retrieve": statistics.median(retrieve_ms),
+        "save": statistics.median(save_ms),
+        "total_p95": percentile([r + s for r, s in zip(retrieve_ms, save_ms)], 0.95),
+        "n": len(save_ms),
+    }
 
 
 async def lock_cost(store, n: int = 500) -> dict:
@@ -114,13 +124,19 @@ def costs(cluster: Cluster, sample_sender: str) -> dict:
 
     e = cluster.service_env
     domain = Domain.load(str(ROOT / "domain.yml"))
-    stored = cluster.events(
-        [r[0] for r in cluster_senders(cluster, sample_sender)])
+    stored = cluster.events([r[0] for r in cluster_senders(cluster, sample_sender)])
     turns = [t for events in stored.values() for t in turns_of(events)]
     out = {"turns": len(turns), "events_per_turn": statistics.mean(len(t) for t in turns) if turns else 0}
     with tempfile.TemporaryDirectory() as tmp:
-        postgres = RedactingSQLTrackerStore(domain, dialect="postgresql", host=e["POSTGRES_HOST"], port=e["POSTGRES_PORT"],
-                                   db=e["POSTGRES_DB"], username=e["POSTGRES_USER"], password=e["POSTGRES_PASSWORD"])
+        postgres = RedactingSQLTrackerStore(
+            domain,
+            dialect="postgresql",
+            host=e["POSTGRES_HOST"],
+            port=e["POSTGRES_PORT"],
+            db=e["POSTGRES_DB"],
+            username=e["POSTGRES_USER"],
+            password=e["POSTGRES_PASSWORD"],
+        )
         sqlite = CachedSQLTrackerStore(domain, dialect="sqlite", db=str(Path(tmp) / "tracker.db"))
         out["postgres"] = asyncio.run(replay(postgres, turns, domain))
         out["sqlite_cached"] = asyncio.run(replay(sqlite, turns, domain))
@@ -135,8 +151,7 @@ def cluster_senders(cluster: Cluster, prefix: str) -> list:
     import contextlib
 
     with contextlib.closing(cluster.connect_postgres()) as conn, conn.cursor() as cur:
-        cur.execute("SELECT DISTINCT sender_id FROM events WHERE sender_id LIKE %s LIMIT 40",
-                    ("rest:" + prefix + "%",))
+        cur.execute("SELECT DISTINCT sender_id FROM events WHERE sender_id LIKE %s LIMIT 40", ("rest:" + prefix + "%",))
         return cur.fetchall()
 
 
@@ -159,9 +174,11 @@ def main() -> int:
     for rate, label in ((TARGET_RATE, f"{TARGET_RATE:g} messages/s"), (0.0, "capacity (no pauses)")):
         for setup, name in (("one", "1 Rasa server"), ("all", "2 Rasa servers")):
             f = by[(setup, rate)]
-            rows.append(f"| {name} | {label} | {cell(f, 'p50', '{:.0f}')} ms | **{cell(f, 'p95', '{:.0f}')} ms** | "
-                        f"{cell(f, 'p99', '{:.0f}')} ms | **{cell(f, 'rate', '{:.1f}')}** | "
-                        f"{cell(f, 'errors', '{:d}')} | {cell(f, 'load', '{:.1f}')} |")
+            rows.append(
+                f"| {name} | {label} | {cell(f, 'p50', '{:.0f}')} ms | **{cell(f, 'p95', '{:.0f}')} ms** | "
+                f"{cell(f, 'p99', '{:.0f}')} ms | **{cell(f, 'rate', '{:.1f}')}** | "
+                f"{cell(f, 'errors', '{:d}')} | {cell(f, 'load', '{:.1f}')} |"
+            )
     pg, sq = cost["postgres"], cost["sqlite_cached"]
     la, lr, lm = cost["lock_atomic"], cost["lock_rasa_redis"], cost["lock_memory"]
     text = f"""# Scaled mode: 1 and 2 Rasa servers behind nginx, and what PostgreSQL and Redis cost per message

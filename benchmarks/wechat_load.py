@@ -17,6 +17,7 @@ signature-checked), no error, no duplicate (one bot run per MsgId, no customer-s
 message). A second round sends every message three times (WeChat's retries) at once.
 Traffic goes to 127.0.0.1 only; every loop and wait is bounded.
 """
+
 import argparse
 import asyncio
 import multiprocessing
@@ -37,7 +38,9 @@ TOKEN = "spamtest"
 AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
 APPID = "wx2c2769f8efd9abc2"
 BUDGET = 4.5
-ASSISTANT_CITES = "第（二）条"  # every question is “…博士能拿多少补贴”: the PhD living subsidy, clause (二) of the policy
+ASSISTANT_CITES = (
+    "第（二）条"  # every question is “…博士能拿多少补贴”: the PhD living subsidy, clause (二) of the policy
+)
 WECHAT_PATIENCE = 5.0
 
 
@@ -78,8 +81,14 @@ def _serve(port_queue, safe: bool, bot_delay: float, bot_cpu_ms: float, model: s
         await site.start()
         api_base = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}"
 
-        channel = WeChatInput(token=TOKEN, appid=APPID, secret="bench", api_base=api_base,
-                              aes_key=AES_KEY if safe else "", passive_budget=BUDGET)
+        channel = WeChatInput(
+            token=TOKEN,
+            appid=APPID,
+            secret="bench",
+            api_base=api_base,
+            aes_key=AES_KEY if safe else "",
+            passive_budget=BUDGET,
+        )
         on_new_message = stand_in
         if model:
             import logging
@@ -129,8 +138,10 @@ async def _round(url: str, messages: int, copies: int, safe: bool, echo: bool) -
 
     crypto = WeChatCrypto(TOKEN, AES_KEY, APPID) if safe else None
     run_id = secrets.token_hex(3)
-    questions = [(f"o_bench_{run_id}_{i:03d}", f"第{i}个问题：博士能拿多少补贴", 10 ** 15 + secrets.randbelow(10 ** 15))
-                 for i in range(messages)]
+    questions = [
+        (f"o_bench_{run_id}_{i:03d}", f"第{i}个问题：博士能拿多少补贴", 10**15 + secrets.randbelow(10**15))
+        for i in range(messages)
+    ]
     latencies: List[float] = []
     errors: List[str] = []
     not_passive = 0
@@ -141,8 +152,9 @@ async def _round(url: str, messages: int, copies: int, safe: bool, echo: bool) -
         query, body = signed_request(message_xml("text", openid, question, msg_id=msg_id), TOKEN, crypto)
         started = time.perf_counter()
         try:
-            async with http.post(url, params=query, data=body,
-                                 timeout=aiohttp.ClientTimeout(total=WECHAT_PATIENCE)) as answer:
+            async with http.post(
+                url, params=query, data=body, timeout=aiohttp.ClientTimeout(total=WECHAT_PATIENCE)
+            ) as answer:
                 payload = await answer.read()
                 elapsed = time.perf_counter() - started
                 if answer.status != 200:
@@ -163,8 +175,9 @@ async def _round(url: str, messages: int, copies: int, safe: bool, echo: bool) -
     connector = aiohttp.TCPConnector(limit=0, force_close=True)
     async with aiohttp.ClientSession(connector=connector) as http:
         started = time.perf_counter()
-        await asyncio.wait_for(asyncio.gather(*(one(http, *q) for q in questions for _ in range(copies))),
-                               WECHAT_PATIENCE * 3)
+        await asyncio.wait_for(
+            asyncio.gather(*(one(http, *q) for q in questions for _ in range(copies))), WECHAT_PATIENCE * 3
+        )
         wall = time.perf_counter() - started
         async with http.get(url.rsplit("/webhooks/", 1)[0] + "/bench/stats") as answer:
             stats = await answer.json()
@@ -176,26 +189,45 @@ async def _round(url: str, messages: int, copies: int, safe: bool, echo: bool) -
         return ordered[min(len(ordered) - 1, int(round(p / 100 * len(ordered) + 0.5)) - 1)] if ordered else float("nan")
 
     return {
-        "requests": messages * copies, "messages": messages, "copies": copies, "mode": "safe (AES)" if safe else "plaintext",
-        "wall": wall, "p50": pct(50), "p95": pct(95), "p99": pct(99), "max": max(ordered, default=float("nan")),
+        "requests": messages * copies,
+        "messages": messages,
+        "copies": copies,
+        "mode": "safe (AES)" if safe else "plaintext",
+        "wall": wall,
+        "p50": pct(50),
+        "p95": pct(95),
+        "p99": pct(99),
+        "max": max(ordered, default=float("nan")),
         "mean": statistics.mean(ordered) if ordered else float("nan"),
-        "errors": len(errors), "error_kinds": sorted({f"{e} ×{errors.count(e)}" for e in errors}), "not_passive": not_passive, "wrong": wrong,
-        "bot_runs": sum(runs.values()), "duplicate_runs": sum(v - 1 for v in runs.values() if v > 1),
-        "missing_runs": len(mine - set(runs)), "cs_messages": stats["sent"],
+        "errors": len(errors),
+        "error_kinds": sorted({f"{e} ×{errors.count(e)}" for e in errors}),
+        "not_passive": not_passive,
+        "wrong": wrong,
+        "bot_runs": sum(runs.values()),
+        "duplicate_runs": sum(v - 1 for v in runs.values() if v > 1),
+        "missing_runs": len(mine - set(runs)),
+        "cs_messages": stats["sent"],
     }
 
 
 def _ok(result: dict) -> bool:
-    return (result["errors"] == 0 and result["not_passive"] == 0 and result["wrong"] == 0
-            and result["duplicate_runs"] == 0 and result["missing_runs"] == 0 and result["cs_messages"] == 0
-            and result["max"] <= BUDGET)
+    return (
+        result["errors"] == 0
+        and result["not_passive"] == 0
+        and result["wrong"] == 0
+        and result["duplicate_runs"] == 0
+        and result["missing_runs"] == 0
+        and result["cs_messages"] == 0
+        and result["max"] <= BUDGET
+    )
 
 
 def _run_mode(safe: bool, profile: dict, args) -> List[dict]:
     context = multiprocessing.get_context("spawn")
     ports = context.Queue()
-    server = context.Process(target=_serve, args=(ports, safe, profile["delay"], profile["cpu_ms"], args.model, args.endpoints),
-                             daemon=True)
+    server = context.Process(
+        target=_serve, args=(ports, safe, profile["delay"], profile["cpu_ms"], args.model, args.endpoints), daemon=True
+    )
     server.start()
     try:
         port = ports.get(timeout=120 if args.model else 60)
@@ -214,11 +246,13 @@ def _run_mode(safe: bool, profile: dict, args) -> List[dict]:
 
 
 def _line(r: dict) -> str:
-    return (f"{r['profile']:<14} {r['mode']:<11} {r['messages']:>4} msgs x{r['copies']} = {r['requests']:>4} req | "
-            f"p50 {r['p50']:.3f}  p95 {r['p95']:.3f}  p99 {r['p99']:.3f}  max {r['max']:.3f} s | "
-            f"wall {r['wall']:.2f} s | errors {r['errors']} not-passive {r['not_passive']} wrong {r['wrong']} "
-            f"bot runs {r['bot_runs']} dup {r['duplicate_runs']} cs {r['cs_messages']} | "
-            f"{'PASS' if _ok(r) else 'FAIL'}" + (f" {', '.join(r['error_kinds'])}" if r["error_kinds"] else ""))
+    return (
+        f"{r['profile']:<14} {r['mode']:<11} {r['messages']:>4} msgs x{r['copies']} = {r['requests']:>4} req | "
+        f"p50 {r['p50']:.3f}  p95 {r['p95']:.3f}  p99 {r['p99']:.3f}  max {r['max']:.3f} s | "
+        f"wall {r['wall']:.2f} s | errors {r['errors']} not-passive {r['not_passive']} wrong {r['wrong']} "
+        f"bot runs {r['bot_runs']} dup {r['duplicate_runs']} cs {r['cs_messages']} | "
+        f"{'PASS' if _ok(r) else 'FAIL'}" + (f" {', '.join(r['error_kinds'])}" if r["error_kinds"] else "")
+    )
 
 
 def _markdown(results: List[dict], args) -> str:
@@ -230,7 +264,8 @@ def _markdown(results: List[dict], args) -> str:
         f"| {r['profile']} | {r['mode']} | {r['messages']} × {r['copies']} | {r['p50']:.3f} | {r['p95']:.3f} | "
         f"**{r['p99']:.3f}** | {r['max']:.3f} | {r['wall']:.2f} | {r['errors']} | {r['not_passive']} | {r['wrong']} | "
         f"{r['bot_runs']} | {r['duplicate_runs']} | {r['cs_messages']} | {'pass' if _ok(r) else 'FAIL'} |"
-        for r in results)
+        for r in results
+    )
     profiles = "\n".join(f"- **{p['name']}**: {p['about']}" for p in _profiles(args))
     return f"""# WeChat channel load test
 
@@ -264,9 +299,13 @@ the trained assistant's rows, `make model`; `--assistant-only` for those alone; 
 """
 
 
-ASSISTANT = {"name": "trained assistant", "cpu_ms": 0, "delay": 0,
-             "about": "the trained assistant: models/assistant.tar.gz loaded as `rasa run` loads it, endpoints.yml "
-                      "(cached SQL tracker store, SQLite), the action server on loopback"}
+ASSISTANT = {
+    "name": "trained assistant",
+    "cpu_ms": 0,
+    "delay": 0,
+    "about": "the trained assistant: models/assistant.tar.gz loaded as `rasa run` loads it, endpoints.yml "
+    "(cached SQL tracker store, SQLite), the action server on loopback",
+}
 
 
 def _profiles(args) -> List[dict]:
@@ -276,15 +315,33 @@ def _profiles(args) -> List[dict]:
         return [ASSISTANT]
     if args.bot_delay is not None or args.bot_cpu_ms is not None:
         cpu, delay = args.bot_cpu_ms or 0.0, args.bot_delay or 0.0
-        return [{"name": "custom", "cpu_ms": cpu, "delay": delay,
-                 "about": f"{cpu:g} ms of CPU on the event loop + {delay:g} s awaited, per message"}]
+        return [
+            {
+                "name": "custom",
+                "cpu_ms": cpu,
+                "delay": delay,
+                "about": f"{cpu:g} ms of CPU on the event loop + {delay:g} s awaited, per message",
+            }
+        ]
     return [
-        {"name": "channel only", "cpu_ms": 0, "delay": 0,
-         "about": "answers at once: what the channel itself costs (signature, AES, XML, dedup, HTTP)"},
-        {"name": "typical", "cpu_ms": 5, "delay": 0.3,
-         "about": "5 ms of CPU on the event loop (NLU-like) + 0.3 s awaited (action server, KB), per message"},
-        {"name": "heavy", "cpu_ms": 20, "delay": 1.0,
-         "about": "20 ms of CPU on the event loop + 1.0 s awaited, per message: 2 s of CPU for 100 messages"},
+        {
+            "name": "channel only",
+            "cpu_ms": 0,
+            "delay": 0,
+            "about": "answers at once: what the channel itself costs (signature, AES, XML, dedup, HTTP)",
+        },
+        {
+            "name": "typical",
+            "cpu_ms": 5,
+            "delay": 0.3,
+            "about": "5 ms of CPU on the event loop (NLU-like) + 0.3 s awaited (action server, KB), per message",
+        },
+        {
+            "name": "heavy",
+            "cpu_ms": 20,
+            "delay": 1.0,
+            "about": "20 ms of CPU on the event loop + 1.0 s awaited, per message: 2 s of CPU for 100 messages",
+        },
     ] + ([ASSISTANT] if (ROOT / "models" / "assistant.tar.gz").exists() else [])
 
 
@@ -301,11 +358,29 @@ def _with_assistant(profile: dict, args, run):
         env = environment(Path(tmp), port, free_port())
         with action_server(port, env, log):
             saved = dict(os.environ)
-            os.environ.update({k: env[k] for k in ("ACTION_ENDPOINT_URL", "TRACKER_DB", "EVENT_DB", "POLICY_KB_DB",
-                                                     "PREFILL_DIR", "PUBLIC_BASE_URL")})
+            os.environ.update(
+                {
+                    k: env[k]
+                    for k in (
+                        "ACTION_ENDPOINT_URL",
+                        "TRACKER_DB",
+                        "EVENT_DB",
+                        "POLICY_KB_DB",
+                        "PREFILL_DIR",
+                        "PUBLIC_BASE_URL",
+                    )
+                }
+            )
             try:
-                return run(argparse.Namespace(**{**vars(args), "model": str(ROOT / "models" / "assistant.tar.gz"),
-                                                 "endpoints": str(ROOT / "endpoints.yml")}))
+                return run(
+                    argparse.Namespace(
+                        **{
+                            **vars(args),
+                            "model": str(ROOT / "models" / "assistant.tar.gz"),
+                            "endpoints": str(ROOT / "endpoints.yml"),
+                        }
+                    )
+                )
             finally:
                 os.environ.clear()
                 os.environ.update(saved)
@@ -325,7 +400,9 @@ def main(argv=None) -> int:
         parser.error("--messages must be between 1 and 1000")
     results = []
     for profile in _profiles(args):
-        results += _with_assistant(profile, args, lambda a: _run_mode(True, profile, a) + _run_mode(False, profile, a))
+        results += _with_assistant(
+            profile, args, lambda a, profile=profile: _run_mode(True, profile, a) + _run_mode(False, profile, a)
+        )
     if not args.no_write:
         (ROOT / "benchmarks" / "wechat_load.md").write_text(_markdown(results, args), encoding="utf-8")
     return 0 if all(_ok(r) for r in results) else 1

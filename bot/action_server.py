@@ -10,6 +10,7 @@
 
 The check is a rasa-sdk plugin (its `attach_sanic_app_extensions` hook), so the server is otherwise rasa-sdk's.
 """
+
 from __future__ import annotations
 
 import hmac

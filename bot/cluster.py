@@ -5,6 +5,7 @@ N action servers, N Rasa servers on endpoints.scaled.yml (each paired with its a
     with Cluster(workdir, servers=2) as c:
         post(c.balancer + REST, {...});  c.kill(1);  c.restart_redis();  c.events(sender)
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -29,21 +30,28 @@ def read_env_file(path: Path) -> Dict[str, str]:
     values = {}
     for line in path.read_text().splitlines():
         if line.startswith("export ") and "=" in line:
-            key, value = line[len("export "):].split("=", 1)
+            key, value = line[len("export ") :].split("=", 1)
             values[key] = value
     return values
 
 
 def _services(*args: str, env: Optional[dict] = None) -> None:
-    subprocess.run(["bash", str(SERVICES), *args], check=True, cwd=ROOT, env=env,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    subprocess.run(
+        ["bash", str(SERVICES), *args], check=True, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
 
 
 class Cluster:
     """Services, servers and balancer; stopped in reverse order on exit (see the module docstring)."""
 
-    def __init__(self, workdir: Path, servers: int = 2, extra_env: Optional[dict] = None,
-                 balancers: Optional[Dict[str, List[int]]] = None, rasa_timeout: float = 420):
+    def __init__(
+        self,
+        workdir: Path,
+        servers: int = 2,
+        extra_env: Optional[dict] = None,
+        balancers: Optional[Dict[str, List[int]]] = None,
+        rasa_timeout: float = 420,
+    ):
         self.workdir = Path(workdir)
         self.n = servers
         self.extra_env = dict(extra_env or {})
@@ -58,9 +66,11 @@ class Cluster:
         self.service_env: Dict[str, str] = {}
         self._stack = contextlib.ExitStack()
         # one deployment: the same action server token and session secret on every server
-        self.shared_env = {"ACTION_SERVER_TOKEN": secrets.token_urlsafe(24),
-                           "SESSION_SECRET": secrets.token_urlsafe(32),
-                           "REST_API_SECRET": secrets.token_urlsafe(24)}   # integrations through the balancer
+        self.shared_env = {
+            "ACTION_SERVER_TOKEN": secrets.token_urlsafe(24),
+            "SESSION_SECRET": secrets.token_urlsafe(32),
+            "REST_API_SECRET": secrets.token_urlsafe(24),
+        }  # integrations through the balancer
 
     # -- lifecycle ------------------------------------------------------------------------------------------
     def __enter__(self) -> "Cluster":
@@ -91,22 +101,60 @@ class Cluster:
         for i, (action_port, rasa_port) in enumerate(ports):
             env = self.server_env(action_port, rasa_port, balancer_port, i)
             log = self._stack.enter_context(open(self.workdir / f"actions-{i + 1}.log", "ab"))
-            self.actions.append(self._spawn([str(BIN / "python"), "-m", "bot.action_server", "--actions",
-                                             "actions", "--port", str(action_port)], env, log))
+            self.actions.append(
+                self._spawn(
+                    [
+                        str(BIN / "python"),
+                        "-m",
+                        "bot.action_server",
+                        "--actions",
+                        "actions",
+                        "--port",
+                        str(action_port),
+                    ],
+                    env,
+                    log,
+                )
+            )
         for i, (action_port, rasa_port) in enumerate(ports):
             env = self.server_env(action_port, rasa_port, balancer_port, i)
             log = self._stack.enter_context(open(self.workdir / f"rasa-{i + 1}.log", "ab"))
-            self.rasa.append(self._spawn([str(BIN / "rasa"), "run", "--model", str(MODEL), "--port", str(rasa_port), "--interface",
-                                          "127.0.0.1", "--credentials", "credentials.yml",
-                                          "--endpoints", "endpoints.scaled.yml"], env, log))
+            self.rasa.append(
+                self._spawn(
+                    [
+                        str(BIN / "rasa"),
+                        "run",
+                        "--model",
+                        str(MODEL),
+                        "--port",
+                        str(rasa_port),
+                        "--interface",
+                        "127.0.0.1",
+                        "--credentials",
+                        "credentials.yml",
+                        "--endpoints",
+                        "endpoints.scaled.yml",
+                    ],
+                    env,
+                    log,
+                )
+            )
             self.rasa_urls.append(f"http://127.0.0.1:{rasa_port}")
         for i, (action_port, _r) in enumerate(ports):
             health = f"http://127.0.0.1:{action_port}/health"
-            _wait(lambda: urllib.request.urlopen(health, timeout=2).status == 200, self.actions[i],
-                  f"action server {i + 1}", 180)
+            _wait(
+                lambda health=health: urllib.request.urlopen(health, timeout=2).status == 200,
+                self.actions[i],
+                f"action server {i + 1}",
+                180,
+            )
         for i, url in enumerate(self.rasa_urls):
-            _wait(lambda: post(url + REST, {"sender": f"warm-up-{i}", "message": "你好"}, timeout=30),
-                  self.rasa[i], f"Rasa server {i + 1}", self.rasa_timeout)
+            _wait(
+                lambda url=url, i=i: post(url + REST, {"sender": f"warm-up-{i}", "message": "你好"}, timeout=30),
+                self.rasa[i],
+                f"Rasa server {i + 1}",
+                self.rasa_timeout,
+            )
         for name, members in self.balancer_groups.items():
             port = balancer_port if name == "all" else free_port()
             directory = self.services_dir if name == "all" else self.workdir / f"balancer-{name}"
@@ -118,13 +166,22 @@ class Cluster:
 
     def prefill_database_url(self) -> str:
         e = self.service_env
-        return (f"postgresql://{e['POSTGRES_USER']}:{e['POSTGRES_PASSWORD']}@{e['POSTGRES_HOST']}:"
-                f"{e['POSTGRES_PORT']}/{e['POSTGRES_DB']}")
+        return (
+            f"postgresql://{e['POSTGRES_USER']}:{e['POSTGRES_PASSWORD']}@{e['POSTGRES_HOST']}:"
+            f"{e['POSTGRES_PORT']}/{e['POSTGRES_DB']}"
+        )
 
     def server_env(self, action_port: int, rasa_port: int, balancer_port: int, index: int) -> dict:
-        extra = {**self.service_env, **self.shared_env, "TICKET_LOCK_LIFETIME": "10", "REDIS_LOCK_DB": "1",
-                 "WECHAT_STATE": "redis", "SANIC_PROXIES_COUNT": "1",
-                 "PREFILL_DATABASE_URL": self.prefill_database_url(), **self.extra_env}
+        extra = {
+            **self.service_env,
+            **self.shared_env,
+            "TICKET_LOCK_LIFETIME": "10",
+            "REDIS_LOCK_DB": "1",
+            "WECHAT_STATE": "redis",
+            "SANIC_PROXIES_COUNT": "1",
+            "PREFILL_DATABASE_URL": self.prefill_database_url(),
+            **self.extra_env,
+        }
         env = environment(self.workdir, action_port, rasa_port, extra)
         env["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{balancer_port}"
         # each machine its own disk: nothing may rely on a shared PREFILL_DIR (the SQL store is what is shared)
@@ -174,8 +231,13 @@ class Cluster:
         import psycopg2
 
         e = self.service_env
-        return psycopg2.connect(host=e["POSTGRES_HOST"], port=e["POSTGRES_PORT"], dbname=e["POSTGRES_DB"],
-                                user=e["POSTGRES_USER"], password=e["POSTGRES_PASSWORD"])
+        return psycopg2.connect(
+            host=e["POSTGRES_HOST"],
+            port=e["POSTGRES_PORT"],
+            dbname=e["POSTGRES_DB"],
+            user=e["POSTGRES_USER"],
+            password=e["POSTGRES_PASSWORD"],
+        )
 
     def events(self, senders: List[str]) -> Dict[str, List[dict]]:
         """Every stored event of these conversations (ids as stored: `rest:<sender>`, `wechat:<OpenID>`, …;

@@ -14,6 +14,7 @@ items and self-check verdicts). The purge runs when the Rasa server starts and t
 
 In endpoints.yml:  event_broker: {type: bot.event_store.RetainingSQLEventBroker, dialect: sqlite, db: ...}
 """
+
 from __future__ import annotations
 
 import json
@@ -81,7 +82,7 @@ def purged_form(event: Dict[str, Any]) -> Dict[str, Any]:
         parse.pop("metadata", None)
         parse["entities"] = _entities_without_text(parse.get("entities"))
         out["parse_data"] = parse
-    if "data" in out:           # bot messages: buttons, attachments, custom payloads
+    if "data" in out:  # bot messages: buttons, attachments, custom payloads
         out["data"] = None
     if out.get("event") == "slot" and out.get("name") not in KEPT_SLOTS:
         out["value"] = None
@@ -133,12 +134,15 @@ class RetainingSQLEventBroker(SQLEventBroker):
         table = self.SQLBrokerEvent.__table__
         changed, last_id = 0, 0
         with self.engine.begin() as conn:
-            if self.engine.dialect.name == "sqlite":   # overwrite what is deleted, not only unlink it
+            if self.engine.dialect.name == "sqlite":  # overwrite what is deleted, not only unlink it
                 conn.execute(sa.text("PRAGMA secure_delete = ON"))
             while True:
-                rows = conn.execute(sa.select(table.c.id, table.c.data)
-                                    .where(table.c.id > last_id, ~table.c.data.contains(f'"{PURGED}": true'))
-                                    .order_by(table.c.id).limit(BATCH)).fetchall()
+                rows = conn.execute(
+                    sa.select(table.c.id, table.c.data)
+                    .where(table.c.id > last_id, ~table.c.data.contains(f'"{PURGED}": true'))
+                    .order_by(table.c.id)
+                    .limit(BATCH)
+                ).fetchall()
                 if not rows:
                     break
                 for row_id, data in rows:
@@ -148,27 +152,29 @@ class RetainingSQLEventBroker(SQLEventBroker):
                     except (TypeError, ValueError):
                         continue
                     stamp = event.get("timestamp") or 0
-                    if stamp >= cutoff + 86400:   # rows are written in time order: the rest is younger
+                    if stamp >= cutoff + 86400:  # rows are written in time order: the rest is younger
                         rows = []
                         break
                     if stamp >= cutoff:
                         continue
-                    conn.execute(table.update().where(table.c.id == row_id)
-                                 .values(data=json.dumps(purged_form(event))))
+                    conn.execute(table.update().where(table.c.id == row_id).values(data=json.dumps(purged_form(event))))
                     changed += 1
                 if not rows:
                     break
             # the console's review table (console/schema.py) keeps the reviewed text: it goes with the message's
             if sa.inspect(conn).has_table("reviews"):
-                conn.execute(sa.text("update reviews set text = null where text is not null and message_ts < :cutoff"),
-                             {"cutoff": cutoff})
+                conn.execute(
+                    sa.text("update reviews set text = null where text is not null and message_ts < :cutoff"),
+                    {"cutoff": cutoff},
+                )
         if self.engine.dialect.name == "sqlite":
             # copy the rewritten pages over the old ones in the database file and empty the write-ahead log
             with self.engine.connect() as conn:
                 conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         if changed:
-            logger.info("event store purge removed the texts of %d event(s) older than %.0f days",
-                        changed, self.retention_days)
+            logger.info(
+                "event store purge removed the texts of %d event(s) older than %.0f days", changed, self.retention_days
+            )
         return changed
 
 
@@ -191,7 +197,8 @@ def main(argv: Optional[list] = None) -> int:
     parser.add_argument("command", choices=["purge"])
     parser.add_argument("--days", type=float, help="retention in days (default EVENT_RETENTION_DAYS or 90)")
     args = parser.parse_args(argv)
-    from bot.event_store import open_store as open_configured   # this file runs as __main__ here
+    from bot.event_store import open_store as open_configured  # this file runs as __main__ here
+
     store = open_configured()
     if args.days:
         store.retention_days = args.days

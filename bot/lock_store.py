@@ -19,6 +19,7 @@ servers. Two more changes:
 
 In endpoints.scaled.yml:  lock_store: {type: bot.lock_store.AtomicRedisLockStore, url: …, port: …, password: …}.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -39,8 +40,9 @@ DEFAULT_POLL_INTERVAL = 0.05
 class AtomicRedisLockStore(RedisLockStore):
     """`RedisLockStore` whose ticket queue changes atomically (see the module docstring)."""
 
-    def __init__(self, endpoint_config: Any = None, poll_interval: float = DEFAULT_POLL_INTERVAL,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, endpoint_config: Any = None, poll_interval: float = DEFAULT_POLL_INTERVAL, **kwargs: Any
+    ) -> None:
         if endpoint_config is not None:  # Rasa builds a custom lock store with its endpoint configuration
             kwargs = {"host": endpoint_config.url or "localhost", **endpoint_config.kwargs}
             poll_interval = kwargs.pop("poll_interval", poll_interval)
@@ -103,8 +105,9 @@ class AtomicRedisLockStore(RedisLockStore):
         self.finish_serving(conversation_id, ticket_number)
 
     @contextlib.asynccontextmanager
-    async def lock(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME,
-                   wait_time_in_seconds: float = 1) -> AsyncGenerator[TicketLock, None]:
+    async def lock(
+        self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME, wait_time_in_seconds: float = 1
+    ) -> AsyncGenerator[TicketLock, None]:
         ticket = self.issue_ticket(conversation_id, lock_lifetime)
         try:
             yield await self._acquire_lock(conversation_id, ticket, min(wait_time_in_seconds, self.poll_interval))
@@ -112,5 +115,8 @@ class AtomicRedisLockStore(RedisLockStore):
             try:
                 self.cleanup(conversation_id, ticket)
             except Exception as error:  # noqa: BLE001  (Redis away: the ticket expires by itself)
-                logger.error("Could not release the lock of a conversation (%s); it expires in %.0f s",
-                             type(error).__name__, lock_lifetime)
+                logger.error(
+                    "Could not release the lock of a conversation (%s); it expires in %.0f s",
+                    type(error).__name__,
+                    lock_lifetime,
+                )

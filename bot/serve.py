@@ -1,5 +1,6 @@
 """Start the action server and the Rasa server on free loopback ports, as `make run` does, for tests and
 benchmarks: `with running_assistant() as url: …` gives the REST webhook URL and stops both servers afterwards."""
+
 from __future__ import annotations
 
 import contextlib
@@ -45,16 +46,22 @@ def _wait(check, proc, what: str, timeout: float) -> None:
 
 def environment(workdir: Path, action_port: int, rasa_port: int, extra: dict | None = None) -> dict:
     env = dict(os.environ)
-    env.update({
-        "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
-        "TRACKER_DB": str(workdir / "tracker.db"), "EVENT_DB": str(workdir / "events.db"),
-        "POLICY_KB_DB": str(ROOT / "build" / "kb.sqlite"), "PREFILL_DIR": str(workdir / "prefill"),
-        "PUBLIC_BASE_URL": f"http://127.0.0.1:{rasa_port}",
-        "ACTION_SERVER_TOKEN": os.environ.get("ACTION_SERVER_TOKEN") or secrets.token_urlsafe(24),
-        "SESSION_SECRET_FILE": str(workdir / "session_secret"),
-        "RASA_TELEMETRY_ENABLED": "false", "SQLALCHEMY_SILENCE_UBER_WARNING": "1", "TF_CPP_MIN_LOG_LEVEL": "2",
-        "PYTHONUNBUFFERED": "1",
-    })
+    env.update(
+        {
+            "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
+            "TRACKER_DB": str(workdir / "tracker.db"),
+            "EVENT_DB": str(workdir / "events.db"),
+            "POLICY_KB_DB": str(ROOT / "build" / "kb.sqlite"),
+            "PREFILL_DIR": str(workdir / "prefill"),
+            "PUBLIC_BASE_URL": f"http://127.0.0.1:{rasa_port}",
+            "ACTION_SERVER_TOKEN": os.environ.get("ACTION_SERVER_TOKEN") or secrets.token_urlsafe(24),
+            "SESSION_SECRET_FILE": str(workdir / "session_secret"),
+            "RASA_TELEMETRY_ENABLED": "false",
+            "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+            "TF_CPP_MIN_LOG_LEVEL": "2",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
     env.update(extra or {})
     return env
 
@@ -77,18 +84,36 @@ def server(command: list[str], env: dict, log, ready, what: str, timeout: float)
 
 def action_server(port: int, env: dict, log):
     health = f"http://127.0.0.1:{port}/health"
-    return server([str(BIN / "python"), "-m", "bot.action_server", "--actions", "actions", "--port", str(port)],
-                  env, log,
-                  lambda: urllib.request.urlopen(health, timeout=2).status == 200, "action server", 120)
+    return server(
+        [str(BIN / "python"), "-m", "bot.action_server", "--actions", "actions", "--port", str(port)],
+        env,
+        log,
+        lambda: urllib.request.urlopen(health, timeout=2).status == 200,
+        "action server",
+        120,
+    )
 
 
 @contextlib.contextmanager
 def rasa_server(port: int, env: dict, log):
     url = f"http://127.0.0.1:{port}/webhooks/rest/webhook"
-    args = [str(BIN / "rasa"), "run", "--model", str(MODEL), "--port", str(port), "--interface", "127.0.0.1",
-            "--credentials", "credentials.yml", "--endpoints", "endpoints.yml"]
-    with server(args, env, log, lambda: post(url, {"sender": "warm-up", "message": "你好"}, timeout=30),
-                "Rasa server", 300):
+    args = [
+        str(BIN / "rasa"),
+        "run",
+        "--model",
+        str(MODEL),
+        "--port",
+        str(port),
+        "--interface",
+        "127.0.0.1",
+        "--credentials",
+        "credentials.yml",
+        "--endpoints",
+        "endpoints.yml",
+    ]
+    with server(
+        args, env, log, lambda: post(url, {"sender": "warm-up", "message": "你好"}, timeout=30), "Rasa server", 300
+    ):
         yield url
 
 

@@ -13,6 +13,7 @@ The secret: env `SESSION_SECRET` (at least 32 characters; every Rasa server of o
 otherwise `var/session_secret`, made once with 256 random bits and mode 0600. Rotating it (docs/security.md) ends
 every open web session: the page then asks for a new one.
 """
+
 from __future__ import annotations
 
 import base64
@@ -27,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SECRET_FILE = ROOT / "var" / "session_secret"
 MIN_SECRET_CHARS = 32
 ID_BYTES = 16
-SIGNATURE_CHARS = 43          # base64url of a SHA-256 digest, unpadded
+SIGNATURE_CHARS = 43  # base64url of a SHA-256 digest, unpadded
 MAX_TOKEN_CHARS = 100
 
 
@@ -83,4 +84,4 @@ def conversation_id(channel: str, sender: str) -> str:
 def sender_of(conversation: str, channel: str) -> str:
     """The channel's own id of a conversation (`wechat:oABC` → `oABC`), for sending back through that channel."""
     prefix = f"{channel}:"
-    return conversation[len(prefix):] if conversation.startswith(prefix) else conversation
+    return conversation[len(prefix) :] if conversation.startswith(prefix) else conversation

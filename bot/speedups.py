@@ -25,6 +25,7 @@ about 0.4 s on this machine, during which no message is answered. `freeze_after_
 registers a listener that, once the server has started (Rasa loads the model before that), collects once and moves
 everything alive into the permanent generation (`gc.freeze`). Objects made later are collected as usual.
 """
+
 from __future__ import annotations
 
 import functools
@@ -32,10 +33,10 @@ import gc
 import json
 
 import jsonschema
-from jsonschema.exceptions import best_match
-from jsonschema.validators import validator_for
 import numpy as np
 import scipy.sparse
+from jsonschema.exceptions import best_match
+from jsonschema.validators import validator_for
 from rasa.shared.core.events import Event
 from rasa.shared.nlu.training_data.features import Features
 
@@ -46,7 +47,7 @@ _original = jsonschema.validate
 def _validator(schema_json: str):
     schema = json.loads(schema_json)
     cls = validator_for(schema)
-    cls.check_schema(schema)          # once per distinct schema, as the original does on every call
+    cls.check_schema(schema)  # once per distinct schema, as the original does on every call
     return cls(schema)
 
 
@@ -80,15 +81,23 @@ _original_combine_sparse = Features._combine_sparse_features
 
 def combine_sparse_features(self, additional_features) -> None:
     left, right = self.features, additional_features.features
-    if not (scipy.sparse.isspmatrix_coo(left) and scipy.sparse.isspmatrix_coo(right)
-            and left.dtype.kind in "iuf" and right.dtype.kind in "iuf" and left.row.dtype == right.row.dtype
-            and left.shape[0] == right.shape[0]):
-        return _original_combine_sparse(self, additional_features)   # also raises its error on a row mismatch
-    dtype = np.result_type(left.dtype, right.dtype)    # scipy's upcast for these (count features are int64)
+    if not (
+        scipy.sparse.isspmatrix_coo(left)
+        and scipy.sparse.isspmatrix_coo(right)
+        and left.dtype.kind in "iuf"
+        and right.dtype.kind in "iuf"
+        and left.row.dtype == right.row.dtype
+        and left.shape[0] == right.shape[0]
+    ):
+        return _original_combine_sparse(self, additional_features)  # also raises its error on a row mismatch
+    dtype = np.result_type(left.dtype, right.dtype)  # scipy's upcast for these (count features are int64)
     self.features = scipy.sparse.coo_matrix(
-        (np.concatenate([left.data, right.data]).astype(dtype, copy=False),
-         (np.concatenate([left.row, right.row]), np.concatenate([left.col, right.col + left.shape[1]]))),
-        shape=(left.shape[0], left.shape[1] + right.shape[1]))
+        (
+            np.concatenate([left.data, right.data]).astype(dtype, copy=False),
+            (np.concatenate([left.row, right.row]), np.concatenate([left.col, right.col + left.shape[1]])),
+        ),
+        shape=(left.shape[0], left.shape[1] + right.shape[1]),
+    )
     self._cached_fingerprint = None
 
 

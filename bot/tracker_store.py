@@ -23,6 +23,7 @@ references (bot/channels/inbound.py); what this catches is the bot's own message
 user received before the event was saved. Conversations whose last event is older than TRACKER_RETENTION_DAYS
 (default 90) are deleted at start and then hourly, and by `make tracker-purge`.
 """
+
 from __future__ import annotations
 
 import json
@@ -85,9 +86,14 @@ def stored_form(event: Event) -> Dict[str, Any]:
 
 
 def _row(store: SQLTrackerStore, sender_id: str, event: Event, data: Dict[str, Any], text: str):
-    return store.SQLEvent(sender_id=sender_id, type_name=event.type_name, timestamp=data.get("timestamp"),
-                          intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
-                          action_name=data.get("name"), data=text)
+    return store.SQLEvent(
+        sender_id=sender_id,
+        type_name=event.type_name,
+        timestamp=data.get("timestamp"),
+        intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+        action_name=data.get("name"),
+        data=text,
+    )
 
 
 class RedactingSQLTrackerStore(SQLTrackerStore):
@@ -121,16 +127,18 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         """Delete every conversation whose latest event is older than the retention; returns how many."""
         cutoff = (time.time() if now is None else now) - self.retention_days * 86400
         events = self.SQLEvent.__table__
-        stale = sa.select(events.c.sender_id).group_by(events.c.sender_id).having(
-            sa.func.max(events.c.timestamp) < cutoff)
+        stale = (
+            sa.select(events.c.sender_id).group_by(events.c.sender_id).having(sa.func.max(events.c.timestamp) < cutoff)
+        )
         with self.session_scope() as session:
             senders = [row[0] for row in session.execute(stale)]
             for start in range(0, len(senders), 500):
-                session.execute(events.delete().where(events.c.sender_id.in_(senders[start:start + 500])))
+                session.execute(events.delete().where(events.c.sender_id.in_(senders[start : start + 500])))
             session.commit()
         if senders:
-            logger.info("tracker purge removed %d conversation(s) older than %.0f days",
-                        len(senders), self.retention_days)
+            logger.info(
+                "tracker purge removed %d conversation(s) older than %.0f days", len(senders), self.retention_days
+            )
         return len(senders)
 
 
@@ -167,11 +175,10 @@ class CachedSQLTrackerStore(RedactingSQLTrackerStore):
             with self.session_scope() as session:
                 rows = self._event_query(session, sender_id, fetch_events_from_all_sessions=False).all()
                 stored = [(row.type_name, row.data) for row in rows]
-            self._remember(sender_id, stored)   # [] for a new conversation: its first save needs no count
+            self._remember(sender_id, stored)  # [] for a new conversation: its first save needs no count
         if not stored or not self.domain:
             return None
-        return DialogueStateTracker.from_dict(sender_id, [json.loads(text) for _t, text in stored],
-                                              self.domain.slots)
+        return DialogueStateTracker.from_dict(sender_id, [json.loads(text) for _t, text in stored], self.domain.slots)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         # The rows are those SQLTrackerStore.save writes (same columns, same JSON); it is not called itself so that
@@ -200,7 +207,7 @@ class CachedSQLTrackerStore(RedactingSQLTrackerStore):
     def purge(self, now: Optional[float] = None) -> int:
         removed = super().purge(now)
         if removed:
-            self._sessions.clear()   # a purged conversation must not come back from the cache
+            self._sessions.clear()  # a purged conversation must not come back from the cache
         return removed
 
 
@@ -217,7 +224,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--days", type=float, help="retention in days (default TRACKER_RETENTION_DAYS or 90)")
     args = parser.parse_args(argv)
     config = read_endpoint_config(os.environ.get("ENDPOINTS", "endpoints.yml"), "tracker_store")
-    from bot.tracker_store import RedactingSQLTrackerStore as Redacting   # this file runs as __main__ here
+    from bot.tracker_store import RedactingSQLTrackerStore as Redacting  # this file runs as __main__ here
+
     store = TrackerStore.create(config)
     if not isinstance(store, Redacting):
         parser.error(f"the configured tracker store ({type(store).__name__}) has no retention")

@@ -13,6 +13,7 @@
 - console/metadata.yml: Chinese titles, the inbox and the figures; console/schema.py: the views they read;
   charts by datasette-dashboards (Vega-Lite, bundled, nothing fetched from the internet).
 """
+
 from __future__ import annotations
 
 import os
@@ -27,7 +28,7 @@ PLUGINS = CONSOLE / "plugins"
 TEMPLATES = CONSOLE / "templates"
 DEFAULT_PORT = 8002
 DEFAULT_USER = "office"
-DATABASE = "events"     # the name in URLs (/events/inbox), whatever the file is called
+DATABASE = "events"  # the name in URLs (/events/inbox), whatever the file is called
 
 SETTINGS = {
     "default_page_size": 50,
@@ -50,7 +51,7 @@ def accounts(env: dict | None = None) -> dict:
         out[env.get("CONSOLE_USER", "").strip() or DEFAULT_USER] = env["CONSOLE_PASSWORD_HASH"].strip()
     for key, value in env.items():
         if key.startswith("CONSOLE_PASSWORD_HASH_") and value.strip():
-            out[key[len("CONSOLE_PASSWORD_HASH_"):].lower()] = value.strip()
+            out[key[len("CONSOLE_PASSWORD_HASH_") :].lower()] = value.strip()
     return out
 
 
@@ -62,20 +63,21 @@ def load_metadata(env: dict | None = None) -> dict:
         raise NoAccount("no console account: set CONSOLE_PASSWORD_HASH (make console-password makes one)")
     metadata = yaml.safe_load(METADATA.read_text(encoding="utf-8"))
     metadata.setdefault("plugins", {})["datasette-auth-passwords"] = {
-        f"{name}_password_hash": value for name, value in found.items()}
+        f"{name}_password_hash": value for name, value in found.items()
+    }
     return metadata
 
 
 def datasette(events: Path | str = DEFAULT_EVENTS, kb: Path | str = DEFAULT_KB, env: dict | None = None):
     """A Datasette instance configured exactly as `python -m console serve` serves it (tests use it too)."""
     from datasette.app import Datasette
+    from datasette.database import Database
 
     from .schema import ensure
 
-    from datasette.database import Database
-
     ensure(events, kb)
-    ds = Datasette([], metadata=load_metadata(env), plugins_dir=str(PLUGINS), template_dir=str(TEMPLATES),
-                   settings=dict(SETTINGS))
+    ds = Datasette(
+        [], metadata=load_metadata(env), plugins_dir=str(PLUGINS), template_dir=str(TEMPLATES), settings=dict(SETTINGS)
+    )
     ds.add_database(Database(ds, path=str(events), is_mutable=True), name=DATABASE)
     return ds

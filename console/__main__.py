@@ -3,6 +3,7 @@
 `serve` runs uvicorn itself with `ws="none"`, as the desk does (desk/__main__.py): `datasette serve`'s uvicorn asks
 for the websockets protocol, whose import fails with the websockets version Rasa pins.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -51,6 +52,7 @@ def hash_password(args) -> int:
 
 def import_reviews(args) -> int:
     from .review_import import run
+
     return run(Path(args.events), all_reviews=args.all)
 
 

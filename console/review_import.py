@@ -10,6 +10,7 @@
   {q, clause, amounts, says} as in tests/e2e/questions.yml.
 - Each review is imported once (reviews.imported_at); `--all` imports every review again.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -24,10 +25,14 @@ NLU_FILE = ROOT / "nlu_data" / "reviewed.yml"
 E2E_FILE = ROOT / "tests" / "e2e" / "reviewed.yml"
 REFERENCE = re.compile(r"\[[^\]]*#[^\]]*\]")
 ANNOTATION = re.compile(r"\[([^\]]+)\]\(([a-z_]+)(?::([^)]*))?\)")
-NLU_HEADER = ("# Examples from real conversations, reviewed in the office console and imported by `make review-import`\n"
-              "# (console/review_import.py). Look at each before committing.\n")
-E2E_HEADER = ("# Cases from real conversations, reviewed in the office console and imported by `make review-import`;\n"
-              "# tests/e2e/test_rest.py runs them like questions.yml. Look at each before committing.\n")
+NLU_HEADER = (
+    "# Examples from real conversations, reviewed in the office console and imported by `make review-import`\n"
+    "# (console/review_import.py). Look at each before committing.\n"
+)
+E2E_HEADER = (
+    "# Cases from real conversations, reviewed in the office console and imported by `make review-import`;\n"
+    "# tests/e2e/test_rest.py runs them like questions.yml. Look at each before committing.\n"
+)
 
 
 def _annotated(nlp, text: str, wanted: list[tuple[str, str]]) -> str:
@@ -46,7 +51,7 @@ def _annotated(nlp, text: str, wanted: list[tuple[str, str]]) -> str:
     for entity, value in wanted:
         if (entity, value) in present:
             continue
-        plain = ANNOTATION.sub(lambda m: "\0" * len(m.group(0)), kept)   # do not annotate inside an annotation
+        plain = ANNOTATION.sub(lambda m: "\0" * len(m.group(0)), kept)  # do not annotate inside an annotation
         at = plain.find(value)
         if at >= 0:
             kept = f"{kept[:at]}[{value}]({entity}){kept[at + len(value):]}"
@@ -104,7 +109,9 @@ def run(events: Path, all_reviews: bool = False, nlu_file: Path = NLU_FILE, e2e_
     rows = conn.execute(
         "select r.*, c.citation from reviews r left join kb_clauses c on c.number = r.clause "
         "where r.id in (select max(id) from reviews group by message_id) and r.text is not null"
-        + ("" if all_reviews else " and r.imported_at is null") + " order by r.id").fetchall()
+        + ("" if all_reviews else " and r.imported_at is null")
+        + " order by r.id"
+    ).fetchall()
     if not rows:
         print("no reviewed message to import")
         return 0
@@ -132,14 +139,18 @@ def run(events: Path, all_reviews: bool = False, nlu_file: Path = NLU_FILE, e2e_
     if added_nlu:
         _write_nlu(examples, nlu_file)
     if added_e2e:
-        body = "".join(f"- {yaml.safe_dump(c, allow_unicode=True, default_flow_style=True, width=1000, sort_keys=False).strip()}\n"
-                       for c in cases)
+        body = "".join(
+            f"- {yaml.safe_dump(c, allow_unicode=True, default_flow_style=True, width=1000, sort_keys=False).strip()}\n"
+            for c in cases
+        )
         e2e_file.write_text(E2E_HEADER + body, encoding="utf-8")
     now = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
     conn.executemany("update reviews set imported_at = ? where id = ?", [(now, r["id"]) for r in rows])
     conn.commit()
     conn.close()
-    print(f"{len(rows)} review(s): {added_nlu} NLU example(s) → {nlu_file}, "
-          f"{added_e2e} e2e case(s) → {e2e_file}, {skipped} skipped "
-          "(personal-data reference or no intent). Look at the files, then `make test` (retrains) and commit.")
+    print(
+        f"{len(rows)} review(s): {added_nlu} NLU example(s) → {nlu_file}, "
+        f"{added_e2e} e2e case(s) → {e2e_file}, {skipped} skipped "
+        "(personal-data reference or no intent). Look at the files, then `make test` (retrains) and commit."
+    )
     return 0

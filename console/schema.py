@@ -5,6 +5,7 @@ Every view reads the events as they are now, so a figure is never stale; what th
 no texts, but intents, actions and the `topic` slot with clause, items and verdicts) is all the counts read, so the
 counts stay after the texts are gone.
 """
+
 from __future__ import annotations
 
 import os
@@ -37,13 +38,12 @@ create table if not exists kb_clauses (number integer primary key, citation text
 create table if not exists kb_items (id text primary key, clause integer, name text, kind text);
 """
 
-VERDICT_LABEL = ("case {v} when 'eligible' then '符合' when 'not_eligible' then '不符合' "
-                 "else '尚需确认' end")
+VERDICT_LABEL = "case {v} when 'eligible' then '符合' when 'not_eligible' then '不符合' " "else '尚需确认' end"
 BEIJING = "'unixepoch', '+8 hours'"
 
 VIEWS = {
     # Every event with its type, time and the user message it follows (its turn).
-    "event_log": f"""
+    "event_log": """
 select id, sender_id as conversation,
   case when instr(sender_id, ':') > 0 then substr(sender_id, 1, instr(sender_id, ':') - 1) else '' end as channel,
   json_extract(data, '$.event') as event,
@@ -152,7 +152,7 @@ def ensure(events_db: Path | str, kb_db: Path | str | None = None) -> None:
     conn = sqlite3.connect(str(events_db), timeout=30)
     try:
         conn.executescript(TABLES)
-        for name, sql in VIEWS.items():
+        for name in VIEWS:
             conn.execute(f"drop view if exists {name}")
         for name, sql in VIEWS.items():
             conn.execute(f"create view {name} as {sql}")

@@ -10,6 +10,7 @@ One place says how the desk is started, so `make desk`, the tests and anyone emb
   (`jieba_match`, `jieba_match_any`, …) — user text never reaches FTS5 MATCH unquoted;
 - desk/templates/: Chinese pages (a search-first home page, tables, clause pages with the verbatim text).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -35,11 +36,18 @@ SETTINGS = {
 
 def load_metadata() -> dict:
     import yaml
+
     return yaml.safe_load(METADATA.read_text(encoding="utf-8"))
 
 
 def datasette(kb: Path | str = DEFAULT_KB):
     """A Datasette instance configured exactly as `python -m desk` serves it (for tests and embedding)."""
     from datasette.app import Datasette
-    return Datasette(immutables=[str(kb)], metadata=load_metadata(), plugins_dir=str(PLUGINS),
-                     template_dir=str(TEMPLATES), settings=dict(SETTINGS))
+
+    return Datasette(
+        immutables=[str(kb)],
+        metadata=load_metadata(),
+        plugins_dir=str(PLUGINS),
+        template_dir=str(TEMPLATES),
+        settings=dict(SETTINGS),
+    )

@@ -4,6 +4,7 @@ Not `datasette serve`: its uvicorn asks for the websockets protocol, whose impor
 version Rasa pins; the desk needs no websockets, so it runs uvicorn itself with `ws="none"` — otherwise exactly
 what `datasette serve --immutable KB --metadata … --plugins-dir … --template-dir …` does.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -18,8 +19,11 @@ from . import DEFAULT_KB, DEFAULT_PORT, datasette
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m desk", description="热线查询台：只读的 Datasette 知识库界面")
     parser.add_argument("--kb", default=str(DEFAULT_KB), help="knowledge base (default build/kb.sqlite)")
-    parser.add_argument("--host", default=os.environ.get("DESK_HOST", "127.0.0.1"),
-                        help="interface (default 127.0.0.1; 0.0.0.0 to serve the office network)")
+    parser.add_argument(
+        "--host",
+        default=os.environ.get("DESK_HOST", "127.0.0.1"),
+        help="interface (default 127.0.0.1; 0.0.0.0 to serve the office network)",
+    )
     parser.add_argument("--port", type=int, default=int(os.environ.get("DESK_PORT", DEFAULT_PORT)))
     args = parser.parse_args(argv)
     if not Path(args.kb).exists():

@@ -6,6 +6,7 @@ and ORs the quoted words. These functions do the same for the desk, so `make sea
 Every word is quoted (policy_kb.query.fts_phrase): FTS5 operators typed by a user (NEAR, AND, *, ", ^) are
 plain text here, and an empty query becomes `""`, which matches nothing instead of raising.
 """
+
 from __future__ import annotations
 
 from policy_kb.normalize import normalize
@@ -13,7 +14,7 @@ from policy_kb.query import STOPWORDS, fts_phrase
 from policy_kb.refs import parse_clause_ref
 from policy_kb.segment import cut, expand
 
-NOTHING = '""'          # an empty FTS5 phrase: valid, matches no row
+NOTHING = '""'  # an empty FTS5 phrase: valid, matches no row
 MAX_WORDS = 32
 MAX_TERMS = 64
 
@@ -65,9 +66,14 @@ def unit_name(text: str | None) -> str | None:
     """The responsible unit as the text writes it, for its name or an alias found in `text` (卫健局 → 区卫生健康局),
     longest match first; None if there is none. Same rule as policy_kb.query.KB.resolve_unit."""
     from policy_kb.load import load_policy
+
     text = normalize(text or "")
     if not text:
         return None
-    candidates = [(len(name), unit["name"]) for unit in load_policy().units
-                  for name in [unit["name"], *(unit.get("aliases") or [])] if name and name in text]
+    candidates = [
+        (len(name), unit["name"])
+        for unit in load_policy().units
+        for name in [unit["name"], *(unit.get("aliases") or [])]
+        if name and name in text
+    ]
     return max(candidates)[1] if candidates else None

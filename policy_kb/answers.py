@@ -1,4 +1,5 @@
 """Read a bare answer to a self-check question ("36", "三十六岁", "是的", "不是全日制", "副高") as a profile value."""
+
 from __future__ import annotations
 
 import re

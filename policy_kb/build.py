@@ -3,6 +3,7 @@
 Tables: documents, parts, clauses, units, clause_units, items, terms, vocabulary, passages (+ FTS5 over
 jieba-segmented text). The build is deterministic: the same YAML gives the same rows.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -62,8 +63,10 @@ def build(out: Path) -> Path:
     policy = load_policy()
     pinned = policy.document.get("source_sha256")
     if pinned != sha256(policy.source_text):
-        raise ValueError(f"policy_kb/source/{policy.document['source_file']} does not hash to source_sha256 in "
-                         "document.yml: the verbatim text was changed (or the hash not updated with a new edition)")
+        raise ValueError(
+            f"policy_kb/source/{policy.document['source_file']} does not hash to source_sha256 in "
+            "document.yml: the verbatim text was changed (or the hash not updated with a new edition)"
+        )
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(".tmp")
@@ -71,37 +74,83 @@ def build(out: Path) -> Path:
     db = sqlite_utils.Database(tmp)
     doc = policy.document
 
-    db["documents"].insert({
-        "id": 1, "doc_number": doc["doc_number"], "title": doc["title"],
-        "issuers": json.dumps(doc["issuers"], ensure_ascii=False), "date": str(doc["date"]),
-        "status": doc["status"], "end_date": doc.get("end_date"), "end_date_note": doc.get("end_date_note"),
-        "publication": doc["publication"], "sha256": sha256(policy.source_text), "text": policy.source_text,
-    }, pk="id")
+    db["documents"].insert(
+        {
+            "id": 1,
+            "doc_number": doc["doc_number"],
+            "title": doc["title"],
+            "issuers": json.dumps(doc["issuers"], ensure_ascii=False),
+            "date": str(doc["date"]),
+            "status": doc["status"],
+            "end_date": doc.get("end_date"),
+            "end_date_note": doc.get("end_date_note"),
+            "publication": doc["publication"],
+            "sha256": sha256(policy.source_text),
+            "text": policy.source_text,
+        },
+        pk="id",
+    )
     db["parts"].insert_all(
-        [{"number": p["number"], "position": i + 1, "title": p["title"], "document": 1}
-         for i, p in enumerate(doc["parts"])],
-        pk="number", foreign_keys=[("document", "documents", "id")])
-    db["clauses"].insert_all([{
-        "number": c["number"], "label": clause_label(c["number"]), "citation": clause_citation(c["number"]),
-        "part": c["part"], "title": c["title"], "text": c["text"], "units_quote": c["units_quote"],
-        "sha256": sha256(c["text"]),
-    } for c in policy.clauses], pk="number", foreign_keys=[("part", "parts", "number")])
-    db["units"].insert_all([{
-        "name": u["name"], "collective": bool(u.get("collective")),
-        "aliases": json.dumps(u.get("aliases") or [], ensure_ascii=False),
-    } for u in policy.units], pk="name")
-    db["clause_units"].insert_all([
-        {"clause": c["number"], "unit": name, "position": i + 1}
-        for c in policy.clauses for i, name in enumerate(c["units"])
-    ], pk=("clause", "unit"), foreign_keys=[("clause", "clauses", "number"), ("unit", "units", "name")])
-    db["items"].insert_all([_item_row(c, it) for c in policy.clauses for it in c["items"]],
-                           pk="id", foreign_keys=[("clause", "clauses", "number")])
+        [
+            {"number": p["number"], "position": i + 1, "title": p["title"], "document": 1}
+            for i, p in enumerate(doc["parts"])
+        ],
+        pk="number",
+        foreign_keys=[("document", "documents", "id")],
+    )
+    db["clauses"].insert_all(
+        [
+            {
+                "number": c["number"],
+                "label": clause_label(c["number"]),
+                "citation": clause_citation(c["number"]),
+                "part": c["part"],
+                "title": c["title"],
+                "text": c["text"],
+                "units_quote": c["units_quote"],
+                "sha256": sha256(c["text"]),
+            }
+            for c in policy.clauses
+        ],
+        pk="number",
+        foreign_keys=[("part", "parts", "number")],
+    )
+    db["units"].insert_all(
+        [
+            {
+                "name": u["name"],
+                "collective": bool(u.get("collective")),
+                "aliases": json.dumps(u.get("aliases") or [], ensure_ascii=False),
+            }
+            for u in policy.units
+        ],
+        pk="name",
+    )
+    db["clause_units"].insert_all(
+        [
+            {"clause": c["number"], "unit": name, "position": i + 1}
+            for c in policy.clauses
+            for i, name in enumerate(c["units"])
+        ],
+        pk=("clause", "unit"),
+        foreign_keys=[("clause", "clauses", "number"), ("unit", "units", "name")],
+    )
+    db["items"].insert_all(
+        [_item_row(c, it) for c in policy.clauses for it in c["items"]],
+        pk="id",
+        foreign_keys=[("clause", "clauses", "number")],
+    )
     db["terms"].insert_all(policy.terms, pk="term")
-    db["vocabulary"].insert_all([
-        {"entity": entity, "value": str(value), "synonym": str(s)}
-        for entity, values in policy.vocabulary.items()
-        for value, synonyms in values.items() for s in [value, *(synonyms or [])]
-    ], pk=("entity", "value", "synonym"), replace=True)
+    db["vocabulary"].insert_all(
+        [
+            {"entity": entity, "value": str(value), "synonym": str(s)}
+            for entity, values in policy.vocabulary.items()
+            for value, synonyms in values.items()
+            for s in [value, *(synonyms or [])]
+        ],
+        pk=("entity", "value", "synonym"),
+        replace=True,
+    )
 
     passages = []
     for c in policy.clauses:
@@ -114,8 +163,9 @@ def build(out: Path) -> Path:
     for i, p in enumerate(passages):
         p["id"] = i + 1
         p["tokens"] = " ".join(cut(p["text"]))
-    db["passages"].insert_all(passages, pk="id",
-                              foreign_keys=[("clause", "clauses", "number"), ("item", "items", "id")])
+    db["passages"].insert_all(
+        passages, pk="id", foreign_keys=[("clause", "clauses", "number"), ("item", "items", "id")]
+    )
     db["passages"].enable_fts(["tokens"], fts_version="FTS5", tokenize="unicode61", create_triggers=False)
     for table, col in (("items", "clause"), ("items", "kind"), ("passages", "clause"), ("clause_units", "unit")):
         db[table].create_index([col])

@@ -3,6 +3,7 @@
 Readable Chinese in a terminal by default; `--json` for machines. Any input gives results or a clear
 “没有找到”; nothing typed at the prompt can crash it.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -69,6 +70,7 @@ def format_items(query: str, items) -> str:
     if not items:
         return f"没有找到面向“{query}”的待遇或措施。"
     from .load import clause_citation
+
     return "\n".join(f"{clause_citation(i.clause)} {_item_line(i).strip()}" for i in items)
 
 
@@ -83,6 +85,7 @@ def _jsonable(obj):
 def add_profile_arguments(parser: argparse.ArgumentParser) -> None:
     """One option per profile field (profile.yml): --age 38 --degree 博士 --full-time --roles 在岗乡村医生 …"""
     from .profile import fields
+
     parser.add_argument("--profile", help="a JSON file holding the profile (options below override it)")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     parser.add_argument("--all", action="store_true", help="also list items the profile does not speak to")
@@ -95,7 +98,11 @@ def add_profile_arguments(parser: argparse.ArgumentParser) -> None:
         elif spec["type"] == "set":
             parser.add_argument(flag, dest=name, action="append", choices=spec["values"], help=spec["label"])
         else:
-            kw = {"choices": spec["values"]} if "values" in spec else {"type": float if spec["type"] == "number" else int}
+            kw = (
+                {"choices": spec["values"]}
+                if "values" in spec
+                else {"type": float if spec["type"] == "number" else int}
+            )
             parser.add_argument(flag, dest=name, help=spec["label"], **kw)
 
 
@@ -103,6 +110,7 @@ def run_check(args) -> int:
     from .eligibility import assess
     from .profile import ProfileError, fields
     from .report import format_report
+
     data = {}
     if args.profile:
         with open(args.profile, encoding="utf-8") as f:
@@ -128,15 +136,19 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="build the SQLite knowledge base from policy_kb/data")
     b.add_argument("--out", default=str(DEFAULT_DB))
-    for name, help_ in (("search", "search by words: 退休名师, 社工证"),
-                        ("clause", "a clause verbatim: 第九条, 第9条, （九）, 九"),
-                        ("unit", "clauses of a responsible unit: 区教育体育局, 卫健局"),
-                        ("group", "items for a target group: 博士, 乡村医生")):
+    for name, help_ in (
+        ("search", "search by words: 退休名师, 社工证"),
+        ("clause", "a clause verbatim: 第九条, 第9条, （九）, 九"),
+        ("unit", "clauses of a responsible unit: 区教育体育局, 卫健局"),
+        ("group", "items for a target group: 博士, 乡村医生"),
+    ):
         p = sub.add_parser(name, help=help_)
         p.add_argument("query", nargs="*", help="the words to look up")
         p.add_argument("--json", action="store_true", help="machine-readable output")
         p.add_argument("--limit", type=int, default=5)
-    check = sub.add_parser("check", help="self-check: a profile in, verdicts out (e.g. --age 38 --degree 博士 --full-time)")
+    check = sub.add_parser(
+        "check", help="self-check: a profile in, verdicts out (e.g. --age 38 --degree 博士 --full-time)"
+    )
     add_profile_arguments(check)
     args = parser.parse_args(argv)
 
@@ -145,11 +157,13 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "build":
         from .build import build
+
         path = build(args.out)
         print(f"built {path}")
         return 0
 
     from .query import KB, NotBuilt
+
     try:
         kb = KB(args.db)
     except NotBuilt as e:
@@ -161,7 +175,11 @@ def main(argv: list[str] | None = None) -> int:
         text = format_search(query, result)
     elif args.command == "clause":
         result = kb.clause(query)
-        text = format_clause(result) if result else f"没有找到“{query}”对应的条款（本文件共十四条，可写作：第九条、第9条、（九））。"
+        text = (
+            format_clause(result)
+            if result
+            else f"没有找到“{query}”对应的条款（本文件共十四条，可写作：第九条、第9条、（九））。"
+        )
     elif args.command == "unit":
         result = kb.unit(query)
         text = format_unit(query, result)

@@ -3,6 +3,7 @@
 Each leaf's result carries its label, its quote and, where it fails on a number or a rank, the size of the gap,
 so a verdict can always be explained in the text's own words.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ class LeafResult:
     quote: str
     status: str
     actual: object = None
-    gap: float | int | None = None     # how far the actual value is from meeting the condition
+    gap: float | int | None = None  # how far the actual value is from meeting the condition
 
     def specificity(self) -> int:
         """3 when a met leaf names the fact itself (博士 = 博士研究生), 2 when the fact sits on its threshold
@@ -59,7 +60,7 @@ class LeafResult:
 @dataclass
 class Trace:
     status: str
-    leaves: list[LeafResult] = field(default_factory=list)   # every leaf, in tree order
+    leaves: list[LeafResult] = field(default_factory=list)  # every leaf, in tree order
     deciding: list[LeafResult] = field(default_factory=list)  # the leaves that decide the status (see evaluate)
 
     def failed(self) -> list[LeafResult]:
@@ -119,8 +120,16 @@ def evaluate(node: dict, profile: dict, overrides: dict | None = None) -> Trace:
         deciding = [leaf for c in children if c.status == status for leaf in c.deciding]
         return Trace(status, leaves, deciding)
     name = node["field"]
-    leaf = LeafResult(id=node["id"], field=name, op=node["op"], value=node["value"], label=node["label"],
-                      quote=node["quote"], status=UNKNOWN, actual=profile.get(name))
+    leaf = LeafResult(
+        id=node["id"],
+        field=name,
+        op=node["op"],
+        value=node["value"],
+        label=node["label"],
+        quote=node["quote"],
+        status=UNKNOWN,
+        actual=profile.get(name),
+    )
     if leaf.id in overrides:
         leaf.status = overrides[leaf.id]
     elif name in profile:

@@ -4,6 +4,7 @@ the payer, the responsible units, the discretion the text keeps, near-misses and
 
 Rules are data (the `conditions` of each item in policy_kb/data/clauses); nothing here names a benefit.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -18,9 +19,20 @@ from .schedule import Schedule, schedule
 ELIGIBLE, NOT_ELIGIBLE, UNDETERMINED = "eligible", "not_eligible", "undetermined"
 VERDICT_LABELS = {ELIGIBLE: "符合", NOT_ELIGIBLE: "不符合", UNDETERMINED: "尚需确认"}
 # Facts a person can still change; a failed leaf on one of these is a near-miss worth telling.
-CHANGEABLE = {"title_level", "skill_level", "days_per_year", "contract_years", "certificates", "study_result",
-              "demonstration_level", "transferred_workers", "public_institution_post", "talent_programme",
-              "employment", "research_result"}
+CHANGEABLE = {
+    "title_level",
+    "skill_level",
+    "days_per_year",
+    "contract_years",
+    "certificates",
+    "study_result",
+    "demonstration_level",
+    "transferred_workers",
+    "public_institution_post",
+    "talent_programme",
+    "employment",
+    "research_result",
+}
 
 # Facts that say which group an item is for; failing one means the item is aimed at someone else.
 CATEGORY_FIELDS = {"degree", "roles", "employment", "study_result"}
@@ -31,7 +43,7 @@ GENERIC_FIELDS = {"age", "gender", "full_time", "contract_years", "days_per_year
 @dataclass
 class NearMiss:
     leaf: LeafResult
-    text: str            # '若满足“副高级及以上职称”，可享受每人每月1500元'
+    text: str  # '若满足“副高级及以上职称”，可享受每人每月1500元'
 
 
 @dataclass
@@ -39,9 +51,9 @@ class ItemResult:
     item_id: str
     name: str
     clause: int
-    citation: str            # 第（二）条
+    citation: str  # 第（二）条
     verdict: str
-    amount_text: str         # '每人25万元'
+    amount_text: str  # '每人25万元'
     amount_max: int | None
     schedule: Schedule | None
     payer: str | None
@@ -100,12 +112,20 @@ def assess_item(item: dict, clause: dict, profile: dict) -> ItemResult:
     amount = item.get("amount")
     amount_text = describe_amount(amount, item.get("beneficiary", "person"))
     result = ItemResult(
-        item_id=item["id"], name=item["name"], clause=clause["number"], citation=clause_citation(clause["number"]),
-        verdict=verdict, amount_text=amount_text, amount_max=(amount or {}).get("max"),
+        item_id=item["id"],
+        name=item["name"],
+        clause=clause["number"],
+        citation=clause_citation(clause["number"]),
+        verdict=verdict,
+        amount_text=amount_text,
+        amount_max=(amount or {}).get("max"),
         schedule=schedule(amount, item.get("payment"), profile.get("transferred_workers")),
-        payer=(item.get("payer") or {}).get("name"), payer_note=item.get("payer_note"),
-        units=list(clause["units"]), discretion=list(item.get("discretion") or []),
-        ambiguities=list(item.get("ambiguities") or []), met=trace.met(),
+        payer=(item.get("payer") or {}).get("name"),
+        payer_note=item.get("payer_note"),
+        units=list(clause["units"]),
+        discretion=list(item.get("discretion") or []),
+        ambiguities=list(item.get("ambiguities") or []),
+        met=trace.met(),
         target_quote=(item.get("target") or {}).get("quote", ""),
     )
     if verdict == NOT_ELIGIBLE:
@@ -121,8 +141,10 @@ def _next_field(results: list[ItemResult], skip=()) -> str | None:
     """The unknown field that decides the most items, counting first the items the profile already speaks to.
     Fields in `skip` (the person said they don't know) are not asked again."""
     order = list(fields())
-    for pool in ([r for r in results if r.verdict == UNDETERMINED and r.relevant],
-                 [r for r in results if r.verdict == UNDETERMINED]):
+    for pool in (
+        [r for r in results if r.verdict == UNDETERMINED and r.relevant],
+        [r for r in results if r.verdict == UNDETERMINED],
+    ):
         # An item with one open fact is decided by one answer; an item with four open alternatives needs more.
         counts: Counter = Counter()
         for r in pool:
@@ -150,5 +172,10 @@ def assess(profile_data: dict | None, item_ids: list[str] | None = None, skip=()
     notes = []
     if len(results) and sum(r.verdict == ELIGIBLE for r in results) > 1:
         notes += [s["note"] for s in policy.document.get("silences", []) if s["topic"] == "combine"]
-    return Report(profile=profile, results=results, next_field=next_field,
-                  next_question=fields()[next_field]["question"] if next_field else None, notes=notes)
+    return Report(
+        profile=profile,
+        results=results,
+        next_field=next_field,
+        next_question=fields()[next_field]["question"] if next_field else None,
+        notes=notes,
+    )

@@ -2,6 +2,7 @@
 
 Nothing here interprets the policy: it reads, and checks the shape just enough to fail early with a clear message.
 """
+
 from __future__ import annotations
 
 import functools
@@ -12,8 +13,7 @@ import yaml
 
 from .paths import DATA, SOURCE
 
-CLAUSE_LABELS = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十",
-                 "十一", "十二", "十三", "十四"]
+CLAUSE_LABELS = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三", "十四"]
 
 
 def _read(path) -> Any:
@@ -24,9 +24,10 @@ def _read(path) -> Any:
 @dataclass(frozen=True)
 class Policy:
     """The whole knowledge base as read from YAML."""
+
     source_text: str
     document: dict
-    clauses: list          # ordered by number; each a dict with an `items` list
+    clauses: list  # ordered by number; each a dict with an `items` list
     units: list
     vocabulary: dict
     terms: list

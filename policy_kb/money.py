@@ -1,4 +1,5 @@
 """Amounts as the document writes them: integer yuan in, "25万元" / "1000元" out, and item amounts described."""
+
 from __future__ import annotations
 
 import re

@@ -4,6 +4,7 @@ Traditional → simplified (OpenCC), full-width → half-width for ASCII letters
 emoji and control characters dropped, whitespace folded, a length cap. Chinese punctuation that the policy itself
 uses (，。（）“”) is kept, so quotes still match the verbatim text.
 """
+
 from __future__ import annotations
 
 import functools
@@ -21,6 +22,7 @@ _FULLWIDTH[0x3000] = 0x20  # ideographic space
 @functools.lru_cache(maxsize=1)
 def _converter():
     from opencc import OpenCC  # opencc-python-reimplemented
+
     return OpenCC("t2s")
 
 

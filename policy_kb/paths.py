@@ -1,4 +1,5 @@
 """Where the knowledge base's files live."""
+
 import os
 from pathlib import Path
 

@@ -1,4 +1,5 @@
 """The applicant profile (fields in policy_kb/data/profile.yml), checked and coerced. Missing means unknown."""
+
 from __future__ import annotations
 
 from .load import load_policy

@@ -2,6 +2,7 @@
 
 Open it once (`KB()`), keep it: every method is a few indexed SQLite reads.
 """
+
 from __future__ import annotations
 
 import json
@@ -16,9 +17,32 @@ from .paths import DEFAULT_DB
 from .refs import parse_clause_ref
 from .segment import cut, expand
 
-STOPWORDS = set("的 了 吗 呢 啊 吧 么 嘛 和 与 及 或 是 有 在 我 你 他 她 它 们 这 那 哪 个 能 可 以 会 要 想 请 问 给".split()) | {
-    "多少", "哪些", "什么", "怎么", "怎样", "如何", "可以", "能够", "是否", "有没有", "一下", "请问", "我们", "你们",
-    "负责", "哪个", "哪里", "条款", "政策", "规定", "东川", "东川区"}
+STOPWORDS = set(
+    "的 了 吗 呢 啊 吧 么 嘛 和 与 及 或 是 有 在 我 你 他 她 它 们 这 那 哪 个 能 可 以 会 要 想 请 问 给".split()
+) | {
+    "多少",
+    "哪些",
+    "什么",
+    "怎么",
+    "怎样",
+    "如何",
+    "可以",
+    "能够",
+    "是否",
+    "有没有",
+    "一下",
+    "请问",
+    "我们",
+    "你们",
+    "负责",
+    "哪个",
+    "哪里",
+    "条款",
+    "政策",
+    "规定",
+    "东川",
+    "东川区",
+}
 
 
 @dataclass
@@ -51,24 +75,24 @@ class Clause:
 @dataclass
 class Hit:
     clause: Clause
-    quotes: list[str]          # the passages that matched, best first
-    items: list[Item]          # the clause's items named by the matching passages (or all money items)
+    quotes: list[str]  # the passages that matched, best first
+    items: list[Item]  # the clause's items named by the matching passages (or all money items)
     score: float
 
 
 @dataclass
 class Sentence:
     clause: int
-    text: str                  # verbatim, as it stands in the clause
-    words: list[str]           # the question's words found in it
-    score: float               # BM25 (higher is better)
+    text: str  # verbatim, as it stands in the clause
+    words: list[str]  # the question's words found in it
+    score: float  # BM25 (higher is better)
 
 
 @dataclass
 class UnitClauses:
-    unit: str | None           # the unit's name as written in the text, or None if unknown
-    clauses: list[Clause]      # clauses that name the unit in their 责任单位 list
-    collective: list[Clause]   # clauses whose list says 区属各单位（部门） / 各乡镇（街道）, which may include it
+    unit: str | None  # the unit's name as written in the text, or None if unknown
+    clauses: list[Clause]  # clauses that name the unit in their 责任单位 list
+    collective: list[Clause]  # clauses whose list says 区属各单位（部门） / 各乡镇（街道）, which may include it
 
 
 class NotBuilt(RuntimeError):
@@ -89,8 +113,10 @@ class KB:
         self._conn.row_factory = sqlite3.Row
         self._lock = threading.Lock()
         self._units = [dict(r) for r in self._rows("select * from units")]
-        self._sentences = [(r["clause"], r["text"]) for r in self._rows(
-            "select clause, text from passages where kind = 'sentence' order by id")]
+        self._sentences = [
+            (r["clause"], r["text"])
+            for r in self._rows("select clause, text from passages where kind = 'sentence' order by id")
+        ]
 
     def _rows(self, sql: str, params=()) -> list[sqlite3.Row]:
         with self._lock:
@@ -108,9 +134,19 @@ class KB:
 
     # --- clauses and items --------------------------------------------------------------------------------
     def _item(self, row) -> Item:
-        return Item(id=row["id"], clause=row["clause"], kind=row["kind"], name=row["name"], target=row["target"],
-                    amount_text=row["amount_text"], amount_min=row["amount_min"], amount_max=row["amount_max"],
-                    amount_rate=row["amount_rate"], payer=row["payer"], data=json.loads(row["data"]))
+        return Item(
+            id=row["id"],
+            clause=row["clause"],
+            kind=row["kind"],
+            name=row["name"],
+            target=row["target"],
+            amount_text=row["amount_text"],
+            amount_min=row["amount_min"],
+            amount_max=row["amount_max"],
+            amount_rate=row["amount_rate"],
+            payer=row["payer"],
+            data=json.loads(row["data"]),
+        )
 
     def items(self, clause: int | None = None, kind: str | None = None) -> list[Item]:
         sql, params = "select * from items where 1=1", []
@@ -135,10 +171,19 @@ class KB:
         if not rows:
             return None
         r = rows[0]
-        units = [u["unit"] for u in self._rows(
-            "select unit from clause_units where clause = ? order by position", (number,))]
-        return Clause(number=r["number"], label=r["label"], citation=r["citation"], part=r["part"],
-                      title=r["title"], text=r["text"], units=units, items=self.items(number))
+        units = [
+            u["unit"] for u in self._rows("select unit from clause_units where clause = ? order by position", (number,))
+        ]
+        return Clause(
+            number=r["number"],
+            label=r["label"],
+            citation=r["citation"],
+            part=r["part"],
+            title=r["title"],
+            text=r["text"],
+            units=units,
+            items=self.items(number),
+        )
 
     def clauses(self) -> list[Clause]:
         return [self.clause(n) for n in range(1, 15)]
@@ -158,15 +203,21 @@ class KB:
         name = self.resolve_unit(text)
         if name is None:
             return UnitClauses(None, [], [])
-        direct = [r["clause"] for r in self._rows(
-            "select clause from clause_units where unit = ? order by clause", (name,))]
+        direct = [
+            r["clause"] for r in self._rows("select clause from clause_units where unit = ? order by clause", (name,))
+        ]
         collective_units = [u["name"] for u in self._units if u["collective"]]
         collective = []
         if name not in collective_units:
             marks = ",".join("?" * len(collective_units))
-            collective = [r["clause"] for r in self._rows(
-                f"select distinct clause from clause_units where unit in ({marks}) order by clause",
-                collective_units) if r["clause"] not in direct]
+            collective = [
+                r["clause"]
+                for r in self._rows(
+                    f"select distinct clause from clause_units where unit in ({marks}) order by clause",
+                    collective_units,
+                )
+                if r["clause"] not in direct
+            ]
         return UnitClauses(name, [self.clause(n) for n in direct], [self.clause(n) for n in collective])
 
     def unit_names(self) -> list[str]:
@@ -189,7 +240,9 @@ class KB:
         rows = self._rows(
             "select p.clause, p.item, p.kind, p.text, bm25(passages_fts) as rank "
             "from passages_fts join passages p on p.rowid = passages_fts.rowid "
-            "where passages_fts match ? order by rank limit 200", (match,))
+            "where passages_fts match ? order by rank limit 200",
+            (match,),
+        )
         by_clause: dict[int, dict] = {}
         for r in rows:
             hit = by_clause.setdefault(r["clause"], {"score": 0.0, "quotes": [], "items": []})
@@ -219,7 +272,9 @@ class KB:
         rows = self._rows(
             "select p.clause, p.text, bm25(passages_fts) as rank "
             "from passages_fts join passages p on p.rowid = passages_fts.rowid "
-            "where passages_fts match ? and p.kind = 'sentence' order by rank limit ?", (match, limit))
+            "where passages_fts match ? and p.kind = 'sentence' order by rank limit ?",
+            (match, limit),
+        )
         return [Sentence(r["clause"], r["text"], [w for w in words if w in r["text"]], -r["rank"]) for r in rows]
 
     def sentence_frequency(self, word: str) -> int:
@@ -248,6 +303,7 @@ class KB:
         """Items for a target group (博士, 乡村医生, 退休名师 …): the items whose conditions name the group's facts;
         where the words name no profile fact, the items of the best-matching clauses."""
         from .topics import entities_in, facts_from_entities, items_about, strongest
+
         text = normalize(text)
         chosen = strongest(items_about(facts_from_entities(entities_in(text))))
         if chosen:

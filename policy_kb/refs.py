@@ -1,4 +1,5 @@
 """Clause references in every common form: 第九条, 第9条, （九）, (九), 九, 第（九）条, 9, 第十四条, 条款九."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """A readable Chinese self-check report for hotline staff, built from an eligibility Report."""
+
 from __future__ import annotations
 
 from .eligibility import ELIGIBLE, NOT_ELIGIBLE, UNDETERMINED, Report

@@ -1,4 +1,5 @@
 """How an item's money is paid, computed from its amount and payment rule: 25万元 → 每年5万元，共5年."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,10 +9,10 @@ from .money import yuan
 
 @dataclass
 class Schedule:
-    text: str                    # '经考核合格每年按20%逐年发放，即每年5万元，共5年'
+    text: str  # '经考核合格每年按20%逐年发放，即每年5万元，共5年'
     per_year: int | None = None  # the (maximum) yearly payment, where the text fixes one
     years: int | None = None
-    total: int | None = None     # the (maximum) total for one person, where it is computable
+    total: int | None = None  # the (maximum) total for one person, where it is computable
 
 
 def schedule(amount: dict | None, payment: dict | None, count: int | None = None) -> Schedule | None:
@@ -27,8 +28,12 @@ def schedule(amount: dict | None, payment: dict | None, count: int | None = None
         share = payment["share"]
         years = round(1 / share)
         per_year = int(round(hi * share))
-        return Schedule(f"{prefix}每年按{share:.0%}逐年发放，即每年{ceiling}{yuan(per_year)}，共{years}年",
-                        per_year=per_year, years=years, total=hi)
+        return Schedule(
+            f"{prefix}每年按{share:.0%}逐年发放，即每年{ceiling}{yuan(per_year)}，共{years}年",
+            per_year=per_year,
+            years=years,
+            total=hi,
+        )
     if basis == "per_month" and hi:
         return Schedule(f"按月发放，每月{ceiling}{yuan(hi)}，一年合计{ceiling}{yuan(hi * 12)}", per_year=hi * 12)
     if basis == "per_year" and hi:
@@ -38,8 +43,10 @@ def schedule(amount: dict | None, payment: dict | None, count: int | None = None
         if count is not None:
             product = rate * count
             if hi and product > hi:  # the product is not said: it is no sum anyone gets
-                return Schedule(f"一次性补助：{rate}元/人 × {count}人，超过“最高不超过{yuan(hi)}”的上限，"
-                                f"按{yuan(hi)}计", total=hi)
+                return Schedule(
+                    f"一次性补助：{rate}元/人 × {count}人，超过“最高不超过{yuan(hi)}”的上限，" f"按{yuan(hi)}计",
+                    total=hi,
+                )
             capped = f"（未超过最高{yuan(hi)}的上限）" if hi else ""
             return Schedule(f"一次性补助：{rate}元/人 × {count}人 = {yuan(product)}{capped}", total=product)
         return Schedule(f"一次性补助，按{rate}元/人计算" + (f"，最高不超过{yuan(hi)}" if hi else ""), total=hi)

@@ -4,6 +4,7 @@ The same segmenter cuts the clause text when the index is built and the question
 sides agree on words such as 社会工作师 or 区卫生健康局. Synonyms from vocabulary.yml and units.yml expand a
 query (社工证 → 社会工作师证, 社会工作师 …).
 """
+
 from __future__ import annotations
 
 import functools
@@ -20,8 +21,9 @@ _WORD = re.compile(r"[\w\u4e00-\u9fff]+")
 def synonym_groups(policy=None) -> list[list[str]]:
     """Each group: a canonical value followed by the words that mean it."""
     policy = policy or load_policy()
-    return [forms for _kind, _canonical, forms in policy.vocabulary_forms()] + \
-        [forms for _name, forms in policy.unit_forms()]
+    return [forms for _kind, _canonical, forms in policy.vocabulary_forms()] + [
+        forms for _name, forms in policy.unit_forms()
+    ]
 
 
 def kb_words(policy=None) -> list[str]:

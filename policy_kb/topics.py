@@ -3,6 +3,7 @@
 "乡村医生" → {roles: {在岗乡村医生}} → the items whose conditions test that role. The link from a word to an item
 is the item's own condition tree, so a new item is found without touching this module.
 """
+
 from __future__ import annotations
 
 import functools
@@ -14,10 +15,19 @@ from .load import load_policy
 from .profile import ProfileError, coerce, fields
 
 # How an entity (type, canonical value) becomes a profile fact. Types whose values are profile values map 1:1.
-DIRECT = {"degree": "degree", "title": "title_level", "skill_level": "skill_level",
-          "talent_programme": "talent_programme", "school_tier": "school_tier", "gender": "gender",
-          "study_result": "study_result", "age": "age", "years": "contract_years", "days": "days_per_year",
-          "headcount": "transferred_workers"}
+DIRECT = {
+    "degree": "degree",
+    "title": "title_level",
+    "skill_level": "skill_level",
+    "talent_programme": "talent_programme",
+    "school_tier": "school_tier",
+    "gender": "gender",
+    "study_result": "study_result",
+    "age": "age",
+    "years": "contract_years",
+    "days": "days_per_year",
+    "headcount": "transferred_workers",
+}
 SET_FIELDS = {"role": "roles"}
 SPECIAL = {
     ("full_time", "全日制"): {"full_time": True},
@@ -34,10 +44,19 @@ def facts_from_entities(entities: list[dict]) -> dict:
     facts: dict = {}
     cert_level = next((e["value"] for e in entities if e.get("entity") == "cert_level"), None)
     # 中级社会工作师证: a level word written just before the certificate is the certificate's level, not a 职称.
-    certificate_starts = {e.get("start") for e in entities if e.get("entity") == "certificate"
-                          and e.get("value") == "社会工作师" and e.get("start") is not None}
-    before = [e for e in entities if e.get("entity") == "title" and e.get("end") is not None
-              and e["end"] in certificate_starts and e.get("value") in ("初级", "中级", "高级")]
+    certificate_starts = {
+        e.get("start")
+        for e in entities
+        if e.get("entity") == "certificate" and e.get("value") == "社会工作师" and e.get("start") is not None
+    }
+    before = [
+        e
+        for e in entities
+        if e.get("entity") == "title"
+        and e.get("end") is not None
+        and e["end"] in certificate_starts
+        and e.get("value") in ("初级", "中级", "高级")
+    ]
     if before:
         cert_level = cert_level or before[0]["value"]
         entities = [e for e in entities if e not in before]
@@ -88,8 +107,8 @@ def entities_in(text: str) -> list[dict]:
     out = []
     for pattern, kind, canonical in _vocabulary_patterns():
         for m in pattern.finditer(text):
-            if not any(taken[m.start():m.end()]):
-                taken[m.start():m.end()] = [True] * (m.end() - m.start())
+            if not any(taken[m.start() : m.end()]):
+                taken[m.start() : m.end()] = [True] * (m.end() - m.start())
                 out.append({"entity": kind, "value": canonical, "start": m.start(), "end": m.end()})
     for m in re.finditer(r"(\d{1,3})\s*(?:周岁|岁)", text):
         out.append({"entity": "age", "value": m.group(1), "start": m.start(), "end": m.end()})
@@ -105,7 +124,8 @@ def items_about(facts: dict, kinds=("benefit", "service")) -> list[tuple[dict, i
     facts = dict(facts)
     if facts.pop("_social_worker", False):
         facts.setdefault("certificates", set()).update(
-            v for v in fields()["certificates"]["values"] if v.startswith("社会工作师"))
+            v for v in fields()["certificates"]["values"] if v.startswith("社会工作师")
+        )
     profile = {k: frozenset(v) if isinstance(v, set) else v for k, v in facts.items()}
     set_fields = {k for k, spec in fields().items() if spec["type"] == "set"}
     scored = []
@@ -121,8 +141,9 @@ def items_about(facts: dict, kinds=("benefit", "service")) -> list[tuple[dict, i
             scored.append((item, met))
     # A fact that many items share (机关事业单位人员) says less about the question than a rare one (博士双证).
     spread = Counter(leaf.field for _, met in scored for leaf in {m.field: m for m in met}.values())
-    out = [(item, sum(leaf.specificity() / (2 if spread[leaf.field] >= 3 else 1) for leaf in met))
-           for item, met in scored]
+    out = [
+        (item, sum(leaf.specificity() / (2 if spread[leaf.field] >= 3 else 1) for leaf in met)) for item, met in scored
+    ]
     out.sort(key=lambda pair: -pair[1])
     return out
 

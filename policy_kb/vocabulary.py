@@ -16,6 +16,7 @@ Design notes (see shared/DESIGN.md §3):
 - A term listed under two canonical values of different entity types (初级: title or cert_level) is reported by
   `ambiguous_terms()`; the extractor resolves it from context.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,8 +34,20 @@ from .paths import ROOT
 
 # Entity types whose values come from vocabulary.yml (keys) — in the order the NLU lists them.
 VOCAB_TYPES = [
-    "degree", "title", "skill_level", "talent_programme", "talent_group", "role", "certificate", "cert_level",
-    "school_tier", "full_time", "gender", "study_result", "measure", "sector",
+    "degree",
+    "title",
+    "skill_level",
+    "talent_programme",
+    "talent_group",
+    "role",
+    "certificate",
+    "cert_level",
+    "school_tier",
+    "full_time",
+    "gender",
+    "study_result",
+    "measure",
+    "sector",
 ]
 # Types whose values are numbers or shapes (extracted by rules, normalized with cn2an).
 NUMERIC_TYPES = ["age", "years", "days", "amount", "clause", "phone", "id_number"]
@@ -45,7 +58,7 @@ ALL_ENTITY_TYPES = VOCAB_TYPES + ["unit"] + NUMERIC_TYPES
 GENERIC_UNIT_ALIASES = {"乡镇", "街道"}
 
 QUOTES = "“”‘’\"'「」《》"
-JIEBA_FREQ = 200000          # high enough to keep a KB term whole in any sentence
+JIEBA_FREQ = 200000  # high enough to keep a KB term whole in any sentence
 JIEBA_TAG = "nz"
 
 # jieba cuts text into blocks of these characters before it consults the dictionary: a term with any other
@@ -62,9 +75,9 @@ NUM_WITH_WAN = rf"(?:\d+(?:\.\d+)?[万千]?|[{CN_NUM_CHARS}]+)"
 
 NUMERIC_REGEXES: Dict[str, List[str]] = {
     "clause": [
-        rf"第\s*[（(]?\s*(?:\d{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*[）)]?\s*条",
-        rf"[（(](?:[一二三四五六七八九十]{{1,3}})[）)]",
-        rf"条款\s*(?:\d{{1,2}}|[一二三四五六七八九十]{{1,3}})",
+        r"第\s*[（(]?\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[）)]?\s*条",
+        r"[（(](?:[一二三四五六七八九十]{1,3})[）)]",
+        r"条款\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})",
     ],
     "age": [rf"{NUM}\s*周?岁"],
     "years": [rf"{NUM}\s*(?:年|个年头)(?!\d)"],
@@ -157,7 +170,7 @@ def synonyms() -> "OrderedDict[str, List[str]]":
     """canonical value → surface forms that differ from it (Rasa EntitySynonymMapper is type-blind, so a form
     that would map to two different values is left out)."""
     targets: Dict[str, set] = {}
-    for etype, values in entity_terms().items():
+    for _etype, values in entity_terms().items():
         for canonical, forms in values.items():
             for form in forms:
                 targets.setdefault(form.lower(), set()).add(canonical)
@@ -173,7 +186,7 @@ def synonyms() -> "OrderedDict[str, List[str]]":
         if form not in bucket:
             bucket.append(form)
 
-    for etype, values in entity_terms().items():
+    for _etype, values in entity_terms().items():
         for canonical, forms in values.items():
             for form in forms:
                 add(canonical, form)
@@ -197,6 +210,7 @@ def lookup_tables() -> "OrderedDict[str, List[str]]":
 
 def rasa_nlu_yaml() -> str:
     """nlu_data/generated/kb_lookups.yml: lookup tables, synonyms and regexes in Rasa 3 YAML."""
+
     def q(s: str) -> str:
         return json.dumps(s, ensure_ascii=False)
 
@@ -255,8 +269,11 @@ def spacy_token_patterns() -> List[dict]:
         {"label": "age", "id": "num", "pattern": [num, {"ORTH": {"IN": ["岁", "周岁"]}}]},
         {"label": "years", "id": "num", "pattern": [num, {"ORTH": {"IN": ["年", "个年头"]}}]},
         {"label": "days", "id": "num", "pattern": [num, {"ORTH": {"IN": ["天", "日"]}}]},
-        {"label": "amount", "id": "num", "pattern": [num, {"ORTH": {"IN": ["万元", "万块", "万", "千元", "千块",
-                                                                            "元", "块钱", "块"]}}]},
+        {
+            "label": "amount",
+            "id": "num",
+            "pattern": [num, {"ORTH": {"IN": ["万元", "万块", "万", "千元", "千块", "元", "块钱", "块"]}}],
+        },
         {"label": "phone", "id": "as_typed", "pattern": [{"TEXT": {"REGEX": r"^1[3-9]\d{9}$"}}]},
         {"label": "id_number", "id": "as_typed", "pattern": [{"TEXT": {"REGEX": r"^\d{17}[\dXx]$"}}]},
     ]
@@ -269,17 +286,41 @@ def spacy_patterns() -> List[dict]:
 # ---------------------------------------------------------------------------------------------------------------
 # Minimal NLU domain (for `rasa data validate` of nlu_data/ alone; the project's domain.yml is someone else's)
 INTENTS = [
-    "greet", "goodbye", "thank", "affirm", "deny", "bot_challenge", "human_handoff", "out_of_scope", "chitchat",
-    "ask_amount", "self_check", "ask_conditions", "ask_payment", "ask_unit", "ask_clause_text",
-    "ask_unit_clauses", "ask_metadata", "ask_measure", "ask_admin_target", "ask_procedure", "ask_overview",
-    "ask_detail", "follow_up", "apply", "correct", "inform", "ask_contact",
+    "greet",
+    "goodbye",
+    "thank",
+    "affirm",
+    "deny",
+    "bot_challenge",
+    "human_handoff",
+    "out_of_scope",
+    "chitchat",
+    "ask_amount",
+    "self_check",
+    "ask_conditions",
+    "ask_payment",
+    "ask_unit",
+    "ask_clause_text",
+    "ask_unit_clauses",
+    "ask_metadata",
+    "ask_measure",
+    "ask_admin_target",
+    "ask_procedure",
+    "ask_overview",
+    "ask_detail",
+    "follow_up",
+    "apply",
+    "correct",
+    "inform",
+    "ask_contact",
 ]
 
 
 def nlu_domain_yaml() -> str:
     data = {"version": "3.1", "intents": INTENTS, "entities": ALL_ENTITY_TYPES}
-    return "# GENERATED by policy_kb.vocabulary: the NLU-only domain used by `make nlu-validate`.\n" + \
-        yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    return "# GENERATED by policy_kb.vocabulary: the NLU-only domain used by `make nlu-validate`.\n" + yaml.safe_dump(
+        data, allow_unicode=True, sort_keys=False
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ Every conversation is then read back from PostgreSQL and compared with what was 
 Prints `scale: <instances> instances, <messages> messages, <lost> lost, <duplicated> duplicated, <out_of_order> out
 of order` and exits 1 if any is non-zero or a check failed.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -51,15 +52,26 @@ import docx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.cluster import REST, WECHAT, Cluster  # noqa: E402
 from bot.channels.wechat_simulator import message_xml, read_reply, signed_request  # noqa: E402
+from bot.cluster import REST, WECHAT, Cluster  # noqa: E402
 from bot.prefill.validate import mask_text  # noqa: E402
-from bot.prefill.vault import KINDS as VAULT_KINDS, MARKER as VAULT_MARKER  # noqa: E402
+from bot.prefill.vault import KINDS as VAULT_KINDS  # noqa: E402
+from bot.prefill.vault import MARKER as VAULT_MARKER
 from tests.e2e.flows import NEW_PHONE, TEST_ID, fill_application  # noqa: E402
 
 BUSY = "系统繁忙，请稍后再试。"
-QUESTIONS = ["博士能拿多少补贴", "那硕士呢", "有年龄限制吗", "找哪个部门", "第九条原文", "乡村医生有什么补助",
-             "社工证有什么奖励", "我34岁，全日制硕士", "是的", "区卫生健康局负责哪些条款"]
+QUESTIONS = [
+    "博士能拿多少补贴",
+    "那硕士呢",
+    "有年龄限制吗",
+    "找哪个部门",
+    "第九条原文",
+    "乡村医生有什么补助",
+    "社工证有什么奖励",
+    "我34岁，全日制硕士",
+    "是的",
+    "区卫生健康局负责哪些条款",
+]
 WECHAT_TOKEN, WECHAT_APPID, WECHAT_SECRET = "scalechecktoken", "wx5ca1e0000000000", "scale-secret"
 WECHAT_OPENID_PREFIX = "o_scale_"
 
@@ -94,13 +106,13 @@ class Ledger:
     """What was sent and answered, per conversation; compared with PostgreSQL at the end."""
 
     def __init__(self, headers: dict):
-        self.headers = headers                # REST as an integration (bearer secret): bot/channels/rest.py
+        self.headers = headers  # REST as an integration (bearer secret): bot/channels/rest.py
         self.lock = threading.Lock()
-        self.sent = defaultdict(list)         # sender → texts in the order sent
-        self.replies = {}                     # (sender, text) → reply texts
-        self.unanswered = []                  # (sender, text)
-        self.sequential = set()               # senders that send one message at a time
-        self.failures = []                    # checks that failed (words)
+        self.sent = defaultdict(list)  # sender → texts in the order sent
+        self.replies = {}  # (sender, text) → reply texts
+        self.unanswered = []  # (sender, text)
+        self.sequential = set()  # senders that send one message at a time
+        self.failures = []  # checks that failed (words)
         self.wechat_duplicates = 0
         self.wechat_lost = 0
         self.retries = Counter()
@@ -116,7 +128,7 @@ class Ledger:
             self.sent[sender].append(as_stored(text))
             if sequential:
                 self.sequential.add(sender)
-        for attempt in range(attempts):
+        for _attempt in range(attempts):
             try:
                 who = {"session": sender} if "." in sender else {"sender": sender}
                 req = urllib.request.Request(url + REST, json.dumps({**who, "message": text}).encode(), self.headers)
@@ -151,8 +163,10 @@ class Ledger:
                 missing = max(expected - counts[text], unanswered[text])  # never stored, or never answered
                 if missing:
                     lost += missing
-                    print(f"  lost: {sender} {text!r} (stored {counts[text]}×, sent {expected}×, "
-                          f"unanswered {unanswered[text]}×)")
+                    print(
+                        f"  lost: {sender} {text!r} (stored {counts[text]}×, sent {expected}×, "
+                        f"unanswered {unanswered[text]}×)"
+                    )
                 elif counts[text] > expected:
                     duplicated += counts[text] - expected
                     print(f"  duplicated: {sender} {text!r} stored {counts[text]}×")
@@ -164,8 +178,12 @@ class Ledger:
                     print(f"  out of order: {sender} stored {first}, sent {sent}")
                 out_of_order += inversions
             out_of_order += self._overlaps_and_mismatches(sender, events)
-        return {"messages": messages, "lost": lost, "duplicated": duplicated + self.wechat_duplicates,
-                "out_of_order": out_of_order}
+        return {
+            "messages": messages,
+            "lost": lost,
+            "duplicated": duplicated + self.wechat_duplicates,
+            "out_of_order": out_of_order,
+        }
 
     def _overlaps_and_mismatches(self, sender: str, events: list) -> int:
         """Messages processed at once (a user event before the previous one's action_listen), and replies that
@@ -210,11 +228,15 @@ def web_session(c: Cluster) -> str:
 
 def check_moving_conversation(c: Cluster, ledger: Ledger) -> None:
     a, b = c.rasa_urls[0], c.rasa_urls[1]
-    s = web_session(c)   # a web user: the session one server signed is honoured by the other
+    s = web_session(c)  # a web user: the session one server signed is honoured by the other
     steps = [(a, "我34岁，全日制硕士", None), (b, "我说错了，是36岁", "超过“35周岁及以下”1岁")]
     s2 = f"move-{uuid.uuid4().hex[:8]}"
-    steps2 = [(a, "硕士能拿多少补贴", None), (b, "那博士呢", "25万元"), (a, "有年龄限制吗", "40周岁及以下"),
-              (b, "找哪个部门", "区人社局")]
+    steps2 = [
+        (a, "硕士能拿多少补贴", None),
+        (b, "那博士呢", "25万元"),
+        (a, "有年龄限制吗", "40周岁及以下"),
+        (b, "找哪个部门", "区人社局"),
+    ]
     for sender, plan in ((s, steps), (s2, steps2)):
         for url, text, expect in plan:
             reply = "\n".join(_texts(ledger.send(url, sender, text) or []))
@@ -235,8 +257,7 @@ def check_ten_at_once(c: Cluster, ledger: Ledger) -> None:
     started = time.monotonic()
     with concurrent.futures.ThreadPoolExecutor(len(QUESTIONS)) as pool:
         list(pool.map(one, QUESTIONS))
-    print(f"2. ten messages of one conversation at once through nginx: {time.monotonic() - started:.1f} s",
-          flush=True)
+    print(f"2. ten messages of one conversation at once through nginx: {time.monotonic() - started:.1f} s", flush=True)
 
 
 # -- 3. WeChat retries on both servers ----------------------------------------------------------------------
@@ -313,7 +334,7 @@ def check_wechat(c: Cluster, ledger: Ledger, api: FakeWeChatAPI) -> None:
                     time.sleep(gap)
         else:
             with concurrent.futures.ThreadPoolExecutor(3) as pool:
-                answers = list(pool.map(lambda u: _wechat_post(u, xml), targets))
+                answers = list(pool.map(lambda u, xml=xml: _wechat_post(u, xml), targets))
         time.sleep(2.0)  # a customer-service message, if any, goes out after the passive part
         passive = [x for x in answers if x]
         cs = [m for who, m in api.sent if who == openid]
@@ -329,13 +350,17 @@ def check_wechat(c: Cluster, ledger: Ledger, api: FakeWeChatAPI) -> None:
             ledger.unanswered.append((openid, text))
         if stored != 1:
             ledger.fail(f"WeChat {label}: the bot ran {stored}× (stored user events)")
-        print(f"3. WeChat message {label} to both servers: {len(passive)} passive, {len(cs)} customer-service, "
-              f"stored {stored}×", flush=True)
+        print(
+            f"3. WeChat message {label} to both servers: {len(passive)} passive, {len(cs)} customer-service, "
+            f"stored {stored}×",
+            flush=True,
+        )
 
 
 # -- 4./5. paced load with an incident ----------------------------------------------------------------------
-def paced_load(c: Cluster, ledger: Ledger, label: str, incident, at: float, conversations: int = 12,
-               rate: float = 12.0) -> None:
+def paced_load(
+    c: Cluster, ledger: Ledger, label: str, incident, at: float, conversations: int = 12, rate: float = 12.0
+) -> None:
     """`conversations` conversations through nginx, `rate` messages/s together; `incident()` after `at` s."""
     gap = conversations / rate
     start = time.monotonic()
@@ -385,8 +410,9 @@ def check_prefill(c: Cluster, ledger: Ledger) -> None:
     def ask(text: str) -> str:
         turn[0] += 1
         messages = ledger.send(c.rasa_urls[turn[0] % 2], sender, text) or []
-        return "\n".join((m.get("text") or "") + "".join(b.get("title", "") for b in m.get("buttons") or [])
-                         for m in messages)
+        return "\n".join(
+            (m.get("text") or "") + "".join(b.get("title", "") for b in m.get("buttons") or []) for m in messages
+        )
 
     try:
         final = fill_application(ask)[-1]
@@ -400,20 +426,31 @@ def check_prefill(c: Cluster, ledger: Ledger) -> None:
     path = "/webhooks/prefill/download/" + link.group(1)
     bodies = [_download(base + path) for base in [c.balancer, *c.rasa_urls]]
     for body in bodies:
-        text = "" if body is None else "\n".join(
-            p.text for p in docx.Document(io.BytesIO(body)).paragraphs) + "".join(
-            cell.text for t in docx.Document(io.BytesIO(body)).tables for row in t.rows for cell in row.cells)
+        text = (
+            ""
+            if body is None
+            else "\n".join(p.text for p in docx.Document(io.BytesIO(body)).paragraphs)
+            + "".join(cell.text for t in docx.Document(io.BytesIO(body)).tables for row in t.rows for cell in row.cells)
+        )
         if body is None or NEW_PHONE not in text or TEST_ID not in text:
             ledger.fail("prefill across servers: a server could not serve the document made through the other")
             return
     env = {**os.environ, "PREFILL_DATABASE_URL": c.prefill_database_url(), "PREFILL_DIR": str(c.workdir / "side")}
-    subprocess.run([sys.executable, "-m", "bot.prefill", "purge", "--all"], cwd=Path(__file__).parents[1],
-                   env=env, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "bot.prefill", "purge", "--all"],
+        cwd=Path(__file__).parents[1],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     after = [_download(base + path) for base in c.rasa_urls]
     if any(body is not None for body in after):
         ledger.fail("prefill across servers: the purge did not remove the document everywhere")
-    print(f"5. application filled across both servers ({turn[0]} messages): downloaded through nginx and both "
-          f"servers; purged once, 404 on both", flush=True)
+    print(
+        f"5. application filled across both servers ({turn[0]} messages): downloaded through nginx and both "
+        f"servers; purged once, 404 on both",
+        flush=True,
+    )
 
 
 def check_kill(c: Cluster, ledger: Ledger) -> None:
@@ -421,22 +458,33 @@ def check_kill(c: Cluster, ledger: Ledger) -> None:
     paced_load(c, ledger, "kill", lambda: (c.kill(1), "Rasa server 2 SIGKILLed")[1], at=4.0)
     if c.alive()[0] is not True:
         ledger.fail("the surviving Rasa server died")
-    print(f"6. Rasa server 2 killed during load: {sum(ledger.retries.values()) - before} message(s) sent again",
-          flush=True)
+    print(
+        f"6. Rasa server 2 killed during load: {sum(ledger.retries.values()) - before} message(s) sent again",
+        flush=True,
+    )
 
 
 def main() -> int:
     ledger = None
     keep = os.environ.get("CHECK_SCALE_DIR")  # keep the logs there instead of a temporary directory
-    with (contextlib.nullcontext(keep) if keep else tempfile.TemporaryDirectory(prefix="check-scale-")) as tmp, \
-            FakeWeChatAPI() as api:
-        extra = {"WECHAT_TOKEN": WECHAT_TOKEN, "WECHAT_APPID": WECHAT_APPID, "WECHAT_SECRET": WECHAT_SECRET,
-                 "WECHAT_API_BASE": f"http://127.0.0.1:{api.port}"}
+    with (
+        contextlib.nullcontext(keep) if keep else tempfile.TemporaryDirectory(prefix="check-scale-") as tmp,
+        FakeWeChatAPI() as api,
+    ):
+        extra = {
+            "WECHAT_TOKEN": WECHAT_TOKEN,
+            "WECHAT_APPID": WECHAT_APPID,
+            "WECHAT_SECRET": WECHAT_SECRET,
+            "WECHAT_API_BASE": f"http://127.0.0.1:{api.port}",
+        }
         started = time.monotonic()
         with Cluster(Path(tmp), servers=2, extra_env=extra) as c:
             ledger = Ledger(c.rest_headers())
-            print(f"started Redis, PostgreSQL, 2 action servers, 2 Rasa servers and nginx in "
-                  f"{time.monotonic() - started:.0f} s", flush=True)
+            print(
+                f"started Redis, PostgreSQL, 2 action servers, 2 Rasa servers and nginx in "
+                f"{time.monotonic() - started:.0f} s",
+                flush=True,
+            )
             for check in (check_moving_conversation, check_ten_at_once):
                 check(c, ledger)
             check_wechat(c, ledger, api)
@@ -447,8 +495,10 @@ def main() -> int:
             instances = len(c.rasa)
         if ledger.retries:
             print("sent again: " + ", ".join(f"{n}× ({why})" for why, n in ledger.retries.items()))
-    print(f"scale: {instances} instances, {figures['messages']} messages, {figures['lost']} lost, "
-          f"{figures['duplicated']} duplicated, {figures['out_of_order']} out of order")
+    print(
+        f"scale: {instances} instances, {figures['messages']} messages, {figures['lost']} lost, "
+        f"{figures['duplicated']} duplicated, {figures['out_of_order']} out of order"
+    )
     bad = figures["lost"] or figures["duplicated"] or figures["out_of_order"] or ledger.failures
     return 1 if bad else 0
 

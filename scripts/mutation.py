@@ -11,10 +11,10 @@ correct. Each module runs with the narrowest tests that guard it (the whole suit
 Writes build/mutation/<name>.md (score, every surviving mutant as a diff) and prints one line per module. Exit
 status 1 when a module is under its floor (MINIMUM).
 """
+
 from __future__ import annotations
 
 import argparse
-import ast
 import os
 import shutil
 import sqlite3
@@ -30,19 +30,34 @@ MINIMUM = 0.90
 
 # name: (file to mutate, functions to mutate (None: all), tests that guard it)
 MODULES = {
-    "conditions": ("policy_kb/conditions.py", None,
-                   ["tests/eligibility/test_conditions.py", "tests/eligibility/test_cases.py"]),
-    "eligibility": ("policy_kb/eligibility.py", None,
-                    ["tests/eligibility/test_cases.py", "tests/eligibility/test_eligibility.py",
-                     "tests/eligibility/test_properties.py"]),
+    "conditions": (
+        "policy_kb/conditions.py",
+        None,
+        ["tests/eligibility/test_conditions.py", "tests/eligibility/test_cases.py"],
+    ),
+    "eligibility": (
+        "policy_kb/eligibility.py",
+        None,
+        [
+            "tests/eligibility/test_cases.py",
+            "tests/eligibility/test_eligibility.py",
+            "tests/eligibility/test_properties.py",
+        ],
+    ),
     "money": ("policy_kb/money.py", None, ["tests/kb/test_money.py", "tests/kb/test_integrity.py"]),
     "schedule": ("policy_kb/schedule.py", None, ["tests/kb/test_money.py", "tests/eligibility/test_cases.py"]),
     "kb-amounts": ("policy_kb/build.py", ["_item_row"], ["tests/kb/test_kb_rows.py"]),
-    "wechat-signing": ("bot/channels/wechat.py", ["_handle", "_fresh", "_signed", "_open", "_read_body"],
-                       ["tests/channels/test_wechat_signing.py", "tests/channels/test_wechat_channel.py"]),
+    "wechat-signing": (
+        "bot/channels/wechat.py",
+        ["_handle", "_fresh", "_signed", "_open", "_read_body"],
+        ["tests/channels/test_wechat_signing.py", "tests/channels/test_wechat_channel.py"],
+    ),
     "dedup": ("bot/channels/wechat_dedup.py", None, ["tests/channels/test_wechat_signing.py"]),
-    "validate": ("bot/prefill/validate.py", None,
-                 ["tests/prefill/test_validate_edges.py", "tests/prefill/test_validate.py"]),
+    "validate": (
+        "bot/prefill/validate.py",
+        None,
+        ["tests/prefill/test_validate_edges.py", "tests/prefill/test_validate.py"],
+    ),
 }
 # bot/prefill/logmask.py is left out while it is rewritten for issue #12.
 FAST = ["money", "dedup"]  # `make mutation-fast`; 6–8 min each on the loaded machine, so not in `make test`
@@ -99,9 +114,24 @@ def run_module(name: str) -> float:
     copy_checkout(work)
     runner = f"{PYTHON} -m pytest -x -q -p no:cacheprovider --timeout 300 " + " ".join(tests)
     started = time.monotonic()
-    subprocess.run([PYTHON, "-m", "mutmut", "run", "--paths-to-mutate", path, "--tests-dir", "tests",
-                    "--runner", runner, "--no-progress"], cwd=work, env=environment(name, work),
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [
+            PYTHON,
+            "-m",
+            "mutmut",
+            "run",
+            "--paths-to-mutate",
+            path,
+            "--tests-dir",
+            "tests",
+            "--runner",
+            runner,
+            "--no-progress",
+        ],
+        cwd=work,
+        env=environment(name, work),
+        stdout=subprocess.DEVNULL,
+    )
     return report(name, (time.monotonic() - started) / 60)
 
 
@@ -121,19 +151,32 @@ def report(name: str, minutes: float | None = None) -> float:
     tested = killed + survived
     score = killed / tested if tested else 0.0
     took = f"; {minutes:.1f} min" if minutes is not None else ""
-    lines = [f"# {name}: {path}" + (f" ({', '.join(only)})" if only else ""), "",
-             f"tests: {' '.join(t for t in tests if (ROOT / t).exists())}", "",
-             f"killed {killed} (of them slow {c.get('ok_suspicious', 0)}, hanging {c.get('bad_timeout', 0)}), "
-             f"survived {survived}, not run {untested}, skipped (outside the functions) {c.get('skipped', 0)}; "
-             f"score {score:.1%}{took}", ""]
+    lines = [
+        f"# {name}: {path}" + (f" ({', '.join(only)})" if only else ""),
+        "",
+        f"tests: {' '.join(t for t in tests if (ROOT / t).exists())}",
+        "",
+        f"killed {killed} (of them slow {c.get('ok_suspicious', 0)}, hanging {c.get('bad_timeout', 0)}), "
+        f"survived {survived}, not run {untested}, skipped (outside the functions) {c.get('skipped', 0)}; "
+        f"score {score:.1%}{took}",
+        "",
+    ]
     for mutant in survivors(work / ".mutmut-cache"):
-        diff = subprocess.run([PYTHON, "-m", "mutmut", "show", str(mutant)], cwd=work, env=environment(name, work),
-                              capture_output=True, text=True).stdout
+        diff = subprocess.run(
+            [PYTHON, "-m", "mutmut", "show", str(mutant)],
+            cwd=work,
+            env=environment(name, work),
+            capture_output=True,
+            text=True,
+        ).stdout
         lines += [f"## mutant {mutant}", "", "```diff", diff.strip(), "```", ""]
     (OUT / f"{name}.md").write_text("\n".join(lines), encoding="utf-8")
-    print(f"{name:15s} {path:30s} killed {killed:4d} / {tested:4d} = {score:6.1%}  survived {survived:3d}"
-          + (f"  not run {untested}" if untested else "") + (f"  ({minutes:.1f} min)" if minutes is not None else ""),
-          flush=True)
+    print(
+        f"{name:15s} {path:30s} killed {killed:4d} / {tested:4d} = {score:6.1%}  survived {survived:3d}"
+        + (f"  not run {untested}" if untested else "")
+        + (f"  ({minutes:.1f} min)" if minutes is not None else ""),
+        flush=True,
+    )
     return score
 
 

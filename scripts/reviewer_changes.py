@@ -4,6 +4,7 @@ its own copy of the checkout, and show which tests now fail. Every change must m
     python scripts/reviewer_changes.py            # all of them → build/reviewer_changes.md
     python scripts/reviewer_changes.py 5 2a       # some, by the number their patch starts with
 """
+
 from __future__ import annotations
 
 import codecs
@@ -20,10 +21,13 @@ OUT = ROOT / "build" / "reviewer_changes"
 # the tests that guard each change (the narrowest that `make test` runs and that must now fail)
 TESTS = {
     "1": ["tests/kb", "tests/eligibility", "tests/actions"],
-    "2a": ["tests/channels"], "2b": ["tests/channels"], "4": ["tests/channels"],
+    "2a": ["tests/channels"],
+    "2b": ["tests/channels"],
+    "4": ["tests/channels"],
     "5": ["tests/eligibility"],
     "6": ["tests/actions"],
-    "7a": ["tests/kb", "tests/actions"], "7b": ["tests/kb", "tests/eligibility", "tests/actions"],
+    "7a": ["tests/kb", "tests/actions"],
+    "7b": ["tests/kb", "tests/eligibility", "tests/actions"],
 }
 
 
@@ -32,10 +36,19 @@ def run(patch: Path) -> tuple[int, list[str]]:
     work = OUT / patch.stem
     copy_checkout(work)
     subprocess.run(["patch", "-s", "-p1", "-i", str(patch)], cwd=work, check=True)  # git apply ignores a subdirectory
-    result = subprocess.run([PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "not browser", *TESTS[key]],
-                            cwd=work, capture_output=True, text=True, env={"PYTHONPATH": str(work), "PATH": "/usr/bin:/bin"})
-    failed = sorted({codecs.decode(m.group(1), "unicode_escape")  # pytest writes ids as \\u escapes
-                     for m in re.finditer(r"^(?:FAILED|ERROR) (\S+)", result.stdout, re.M)})
+    result = subprocess.run(
+        [PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "not browser", *TESTS[key]],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(work), "PATH": "/usr/bin:/bin"},
+    )
+    failed = sorted(
+        {
+            codecs.decode(m.group(1), "unicode_escape")  # pytest writes ids as \\u escapes
+            for m in re.finditer(r"^(?:FAILED|ERROR) (\S+)", result.stdout, re.M)
+        }
+    )
     return result.returncode, failed
 
 

@@ -1,13 +1,13 @@
 """Shared fixtures: the policy as read from YAML, a knowledge base built fresh for this test session, and the
 running assistant (both servers on loopback with the trained model), started once for all tests that need it."""
+
 import pytest
 
 from bot.serve import running_assistant
-from tests.wechat_user import ENV as WECHAT_ENV
-
 from policy_kb.build import build
 from policy_kb.load import load_policy
 from policy_kb.query import KB
+from tests.wechat_user import ENV as WECHAT_ENV
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,5 @@
 """Sessions belong to the server: only tokens it signed, for that channel, open a conversation."""
+
 import os
 import stat
 
@@ -21,18 +22,21 @@ def test_an_issued_token_opens_its_own_conversation_only():
     session_id = sessions.verify(token, "web")
     assert session_id and token.startswith(session_id + ".")
     assert sessions.conversation_id("web", session_id) == f"web:{session_id}"
-    assert sessions.verify(token, "socketio") is None             # bound to its channel
+    assert sessions.verify(token, "socketio") is None  # bound to its channel
 
 
-@pytest.mark.parametrize("tamper", [
-    lambda t: t[:-1] + ("A" if t[-1] != "A" else "B"),           # last character of the signature
-    lambda t: t.split(".")[0],                                    # no signature
-    lambda t: t.split(".")[0] + ".",                              # empty signature
-    lambda t: t[:-5],                                             # truncated signature
-    lambda t: t.swapcase(),                                       # case changed
-    lambda t: "x" + t,                                            # another id with this signature
-    lambda t: t + "." + t,                                        # two dots
-])
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda t: t[:-1] + ("A" if t[-1] != "A" else "B"),  # last character of the signature
+        lambda t: t.split(".")[0],  # no signature
+        lambda t: t.split(".")[0] + ".",  # empty signature
+        lambda t: t[:-5],  # truncated signature
+        lambda t: t.swapcase(),  # case changed
+        lambda t: "x" + t,  # another id with this signature
+        lambda t: t + "." + t,  # two dots
+    ],
+)
 def test_an_altered_token_is_refused(tamper):
     assert sessions.verify(tamper(sessions.issue("web")), "web") is None
 
@@ -46,7 +50,7 @@ def test_the_secret_is_made_once_for_this_user_only(own_secret):
     first = sessions.issue("web")
     assert stat.S_IMODE(own_secret.stat().st_mode) == 0o600
     sessions.server_secret.cache_clear()
-    assert sessions.verify(first, "web")                          # a restart keeps the sessions
+    assert sessions.verify(first, "web")  # a restart keeps the sessions
 
 
 def test_a_rotated_secret_ends_the_old_sessions(monkeypatch):

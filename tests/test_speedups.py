@@ -1,4 +1,5 @@
 """The speed-ups behave exactly as the Rasa functions they replace."""
+
 import jsonschema
 import pytest
 from rasa.core.actions.action import RemoteAction
@@ -10,13 +11,16 @@ from bot import speedups
 SCHEMA = RemoteAction.action_response_format_spec()
 
 
-@pytest.mark.parametrize("instance", [
-    {"events": [{"event": "slot", "name": "topic", "value": {"items": ["c02-phd"]}}], "responses": [{"text": "x"}]},
-    {"events": [], "responses": []},
-    {"events": [{"event": "slot"}], "responses": []},
-    {"events": "not a list", "responses": []},
-    {"events": [{"no_event_key": 1}], "responses": [{"text": 3}]},
-])
+@pytest.mark.parametrize(
+    "instance",
+    [
+        {"events": [{"event": "slot", "name": "topic", "value": {"items": ["c02-phd"]}}], "responses": [{"text": "x"}]},
+        {"events": [], "responses": []},
+        {"events": [{"event": "slot"}], "responses": []},
+        {"events": "not a list", "responses": []},
+        {"events": [{"no_event_key": 1}], "responses": [{"text": 3}]},
+    ],
+)
 def test_same_verdict_as_the_original(instance):
     def verdict(fn):
         try:
@@ -24,8 +28,8 @@ def test_same_verdict_as_the_original(instance):
             return None
         except jsonschema.ValidationError as e:
             return e.message
-    assert verdict(speedups.validate) == verdict(speedups._original)
 
+    assert verdict(speedups.validate) == verdict(speedups._original)
 
 
 def test_every_event_type_resolves_to_the_same_class():
@@ -43,8 +47,11 @@ def test_unknown_event_types_keep_the_default_and_the_error():
 
 def test_events_deserialise_as_before_once_installed():
     speedups.install()
-    events = [UserUttered("博士能拿多少", {"name": "ask_amount", "confidence": 1.0}), ActionExecuted("action_amount"),
-              SlotSet("topic", {"items": ["x"]})]
+    events = [
+        UserUttered("博士能拿多少", {"name": "ask_amount", "confidence": 1.0}),
+        ActionExecuted("action_amount"),
+        SlotSet("topic", {"items": ["x"]}),
+    ]
     assert [Event.from_parameters(e.as_dict()) for e in events] == events
 
 
@@ -61,13 +68,22 @@ def test_the_start_up_objects_are_frozen_once_the_server_has_started():
     gc.unfreeze()
     try:
         asyncio.run(listeners[0].listener(None, None))
-        assert gc.get_freeze_count() > 0          # what was alive at start-up is out of the full collections
+        assert gc.get_freeze_count() > 0  # what was alive at start-up is out of the full collections
     finally:
         gc.unfreeze()
 
 
-@pytest.mark.parametrize("dtypes", [("float32", "float32"), ("float64", "float64"), ("float32", "float64"),
-                                    ("float64", "int64"), ("int64", "float64"), ("float32", "int64")])
+@pytest.mark.parametrize(
+    "dtypes",
+    [
+        ("float32", "float32"),
+        ("float64", "float64"),
+        ("float32", "float64"),
+        ("float64", "int64"),
+        ("int64", "float64"),
+        ("float32", "int64"),
+    ],
+)
 @pytest.mark.parametrize("rows", [1, 7])
 def test_sparse_features_join_to_the_same_matrix(dtypes, rows):
     import numpy as np

@@ -3,6 +3,7 @@
 Every check compares with a plain `SQLTrackerStore` opened on the same SQLite file, which is what a restarted
 server (empty cache) would read.
 """
+
 import asyncio
 from pathlib import Path
 
@@ -23,8 +24,10 @@ def run(coro):
 
 def stores(tmp_path, cache_size=1000):
     db = str(tmp_path / "tracker.db")
-    return (CachedSQLTrackerStore(domain=DOMAIN, dialect="sqlite", db=db, cache_size=cache_size),
-            SQLTrackerStore(domain=DOMAIN, dialect="sqlite", db=db))
+    return (
+        CachedSQLTrackerStore(domain=DOMAIN, dialect="sqlite", db=db, cache_size=cache_size),
+        SQLTrackerStore(domain=DOMAIN, dialect="sqlite", db=db),
+    )
 
 
 def said(tracker, text, intent="ask_amount"):
@@ -49,8 +52,10 @@ def events_of(tracker):
 
 def shape(tracker):
     """What happened, without timestamps: event type and its text, action or slot name."""
-    return [(e.type_name, getattr(e, "text", None) or getattr(e, "action_name", None) or getattr(e, "key", None))
-            for e in tracker.events]
+    return [
+        (e.type_name, getattr(e, "text", None) or getattr(e, "action_name", None) or getattr(e, "key", None))
+        for e in tracker.events
+    ]
 
 
 def test_every_message_reaches_the_database(tmp_path):
@@ -61,14 +66,16 @@ def test_every_message_reaches_the_database(tmp_path):
     assert events_of(run(plain.retrieve("a"))) == events_of(tracker)
     assert cached.cached_conversations() == 1
     in_memory = InMemoryTrackerStore(DOMAIN)
-    assert shape(run(plain.retrieve("a"))) == shape(run(converse(in_memory, "a", ["博士能拿多少", "那硕士呢", "找哪个部门"])))
+    assert shape(run(plain.retrieve("a"))) == shape(
+        run(converse(in_memory, "a", ["博士能拿多少", "那硕士呢", "找哪个部门"]))
+    )
 
 
 def test_a_retrieved_tracker_is_a_fresh_copy(tmp_path):
     cached, _plain = stores(tmp_path)
     run(converse(cached, "a", ["博士能拿多少"]))
     first = run(cached.retrieve("a"))
-    said(first, "没有保存的消息")           # changed but never saved (say a failed action)
+    said(first, "没有保存的消息")  # changed but never saved (say a failed action)
     first.events[0].timestamp = 0
     again = run(cached.retrieve("a"))
     assert "没有保存的消息" not in [e.text for e in again.events if isinstance(e, UserUttered)]
@@ -91,12 +98,12 @@ def test_a_new_session_starts_from_session_started_as_in_the_database(tmp_path):
 
 def test_a_conversation_the_cache_never_saw_continues_from_the_database(tmp_path):
     cached, plain = stores(tmp_path)
-    run(converse(plain, "old", ["博士能拿多少", "那硕士呢"]))   # written before this server started
+    run(converse(plain, "old", ["博士能拿多少", "那硕士呢"]))  # written before this server started
     tracker = run(cached.retrieve("old"))
     said(tracker, "找哪个部门")
     run(cached.save(tracker))
     texts = [e.text for e in run(plain.retrieve("old")).events if isinstance(e, UserUttered)]
-    assert texts == ["博士能拿多少", "那硕士呢", "找哪个部门"]          # appended once, nothing written twice
+    assert texts == ["博士能拿多少", "那硕士呢", "找哪个部门"]  # appended once, nothing written twice
     assert events_of(run(cached.retrieve("old"))) == events_of(run(plain.retrieve("old")))
 
 
@@ -126,8 +133,14 @@ TOKEN = "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-abcde"
 
 def _leaky(tracker):
     from rasa.shared.core.events import BotUttered
-    tracker.update(UserUttered("我的手机13800138000", {"name": "inform", "confidence": 0.9},
-                               [{"entity": "number", "value": "13800138000", "start": 4, "end": 15}]))
+
+    tracker.update(
+        UserUttered(
+            "我的手机13800138000",
+            {"name": "inform", "confidence": 0.9},
+            [{"entity": "number", "value": "13800138000", "start": 4, "end": 15}],
+        )
+    )
     tracker.update(SlotSet("applicant", {"phone": "13800138000"}))
     tracker.update(BotUttered(f"下载：http://x/webhooks/prefill/download/{TOKEN}"))
 
@@ -156,9 +169,11 @@ def test_the_event_stream_gets_the_stored_form(tmp_path):
     from rasa.core.brokers.sql import SQLEventBroker
 
     from bot.tracker_store import RedactingSQLTrackerStore
+
     broker = SQLEventBroker(db=str(tmp_path / "events.db"))
-    store = RedactingSQLTrackerStore(domain=DOMAIN, dialect="sqlite", db=str(tmp_path / "tracker.db"),
-                                     event_broker=broker)
+    store = RedactingSQLTrackerStore(
+        domain=DOMAIN, dialect="sqlite", db=str(tmp_path / "tracker.db"), event_broker=broker
+    )
 
     async def scenario():
         tracker = await store.get_or_create_tracker("streamed")
@@ -174,29 +189,45 @@ def test_the_event_stream_gets_the_stored_form(tmp_path):
 
 def test_conversations_older_than_the_retention_are_purged_and_newer_ones_kept(tmp_path, monkeypatch):
     import time
+
     monkeypatch.setenv("TRACKER_RETENTION_DAYS", "90")
     cached, plain = stores(tmp_path)
     run(converse(cached, "old", ["博士能拿多少"]))
     run(converse(cached, "recent", ["那硕士呢"]))
-    with cached.session_scope() as session:                  # "old" last spoke 91 days ago
-        session.execute(cached.SQLEvent.__table__.update().where(cached.SQLEvent.sender_id == "old")
-                        .values(timestamp=time.time() - 91 * 86400))
+    with cached.session_scope() as session:  # "old" last spoke 91 days ago
+        session.execute(
+            cached.SQLEvent.__table__.update()
+            .where(cached.SQLEvent.sender_id == "old")
+            .values(timestamp=time.time() - 91 * 86400)
+        )
         session.commit()
     assert cached.purge() == 1
     assert run(plain.retrieve("old")) is None and run(cached.retrieve("old")) is None
     assert shape(run(plain.retrieve("recent")))
-    assert cached.purge(now=time.time() + 89 * 86400) == 0   # 89 days on, "recent" is still within 90
+    assert cached.purge(now=time.time() + 89 * 86400) == 0  # 89 days on, "recent" is still within 90
     assert cached.purge(now=time.time() + 91 * 86400) == 1
 
 
 def test_make_tracker_purge_runs_on_the_configured_store(tmp_path):
     import subprocess
     import sys
+
     cached, _ = stores(tmp_path)
     run(converse(cached, "someone", ["博士能拿多少"]))
-    env = {**__import__("os").environ, "TRACKER_DB": str(tmp_path / "tracker.db"),
-           "EVENT_DB": str(tmp_path / "events.db"), "ENDPOINTS": "endpoints.yml",
-           "ACTION_ENDPOINT_URL": "http://127.0.0.1:1/webhook", "ACTION_SERVER_TOKEN": "t"}
-    out = subprocess.run([sys.executable, "-m", "bot.tracker_store", "purge", "--days", "1"], cwd=ROOT, env=env,
-                         capture_output=True, text=True, check=True).stdout
+    env = {
+        **__import__("os").environ,
+        "TRACKER_DB": str(tmp_path / "tracker.db"),
+        "EVENT_DB": str(tmp_path / "events.db"),
+        "ENDPOINTS": "endpoints.yml",
+        "ACTION_ENDPOINT_URL": "http://127.0.0.1:1/webhook",
+        "ACTION_SERVER_TOKEN": "t",
+    }
+    out = subprocess.run(
+        [sys.executable, "-m", "bot.tracker_store", "purge", "--days", "1"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert "removed 0 conversation(s) older than 1 days" in out

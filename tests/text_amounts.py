@@ -1,20 +1,41 @@
 """Amounts as a reader of the text finds them, typed while reading policy_kb/source — never read back from the
 knowledge base or computed by policy_kb.money — and the test's own reading of written amounts (25万元 → 250000).
 Tests at every level (KB, engine, composer, actions) compare what they see with these."""
+
 import re
 
 # (clause, the groups in the order the text names them, the 分别 amounts as written, the items in the same order)
 DISTRIBUTIVE = [
-    (2, ["引进40周岁及以下全日制普通高校博士研究生", "引进35周岁及以下全日制硕士研究生", "大学本科紧缺人才"],
-     "区级财政分别给予每人25万元、10万元、5万元生活补贴", ["c02-phd", "c02-master", "c02-bachelor"]),
-    (7, ["科技小院", "专家大院"], "每年分别配套工作经费20万元、10万元",
-     ["c07-science-courtyard-funding", "c07-expert-compound-funding"]),
-    (10, ["具有中级或执业医师资格", "副高级及以上职称的卫生专业技术人员"], "分别给予每人每月1000元、1500元的生活补助",
-     ["c10-township-health-intermediate", "c10-township-health-senior"]),
-    (10, ["注册为助理全科医师", "执业医师的在岗乡村医生"], "分别给予一次性5000元、8000元补助",
-     ["c10-village-doctor-assistant-gp", "c10-village-doctor-physician"]),
-    (11, ["初级", "中级", "高级社会工作师证的人员"], "分别给予一次性2000元、4000元和6000元补助",
-     ["c11-social-worker-junior", "c11-social-worker-intermediate", "c11-social-worker-senior"]),
+    (
+        2,
+        ["引进40周岁及以下全日制普通高校博士研究生", "引进35周岁及以下全日制硕士研究生", "大学本科紧缺人才"],
+        "区级财政分别给予每人25万元、10万元、5万元生活补贴",
+        ["c02-phd", "c02-master", "c02-bachelor"],
+    ),
+    (
+        7,
+        ["科技小院", "专家大院"],
+        "每年分别配套工作经费20万元、10万元",
+        ["c07-science-courtyard-funding", "c07-expert-compound-funding"],
+    ),
+    (
+        10,
+        ["具有中级或执业医师资格", "副高级及以上职称的卫生专业技术人员"],
+        "分别给予每人每月1000元、1500元的生活补助",
+        ["c10-township-health-intermediate", "c10-township-health-senior"],
+    ),
+    (
+        10,
+        ["注册为助理全科医师", "执业医师的在岗乡村医生"],
+        "分别给予一次性5000元、8000元补助",
+        ["c10-village-doctor-assistant-gp", "c10-village-doctor-physician"],
+    ),
+    (
+        11,
+        ["初级", "中级", "高级社会工作师证的人员"],
+        "分别给予一次性2000元、4000元和6000元补助",
+        ["c11-social-worker-junior", "c11-social-worker-intermediate", "c11-social-worker-senior"],
+    ),
 ]
 
 # Every item with money: (min, max) in yuan as the text states them (None where the text gives no bound), the rate

@@ -1,5 +1,6 @@
 """A 公众号 follower for tests through the real servers: messages signed and encrypted as WeChat sends them
 (safe mode, wechatpy's crypto via bot.channels.wechat_simulator), replies decrypted."""
+
 from __future__ import annotations
 
 import secrets

@@ -8,6 +8,7 @@
 Typed `/intent{…}` commands are disarmed in the NLU's first step (bot/nlu/normalizer.py), which every channel
 goes through; the assistant's own buttons carry plain-text payloads, so no user text is ever a command.
 """
+
 from __future__ import annotations
 
 from bot.prefill.vault import conceal_text

@@ -17,6 +17,7 @@ JSON object is 400 with a Chinese message; a missing or non-text message is ""; 
 of the text before Rasa stores it (bot/channels/inbound.py); if the bot produces nothing (the action server is
 down, an action failed) the user gets BUSY_REPLY; failures are logged without the message text.
 """
+
 from __future__ import annotations
 
 import hmac
@@ -38,8 +39,8 @@ speedups.install()  # the Rasa server loads this channel: the measured speed-ups
 MAX_SENDER_CHARS = 128
 MAX_BODY_BYTES = 32 * 1024
 MAX_METADATA_BYTES = 4 * 1024
-MAX_REQUEST_BYTES = 64 * 1024          # server-wide cap (Sanic's default is 100 MB)
-WEB = "web"                            # the channel name of public REST sessions
+MAX_REQUEST_BYTES = 64 * 1024  # server-wide cap (Sanic's default is 100 MB)
+WEB = "web"  # the channel name of public REST sessions
 LOOPBACK = {"127.0.0.1", "::1", "::ffff:127.0.0.1"}
 FORWARDING_HEADERS = ("x-forwarded-for", "x-real-ip", "forwarded")
 
@@ -51,7 +52,7 @@ def read_body(request: Request) -> tuple[dict | None, str | None]:
     except Exception:  # noqa: BLE001 — sanic raises on malformed JSON
         return None, "请求体不是合法的 JSON"
     if not isinstance(body, dict):
-        return None, "请求体应为 JSON 对象：{\"session\": \"…\", \"message\": \"…\"}"
+        return None, '请求体应为 JSON 对象：{"session": "…", "message": "…"}'
     return body, None
 
 
@@ -116,8 +117,15 @@ class SafeRestInput(RestInput):
                 return refusal(400, "缺少 session（或集成方的 sender）：请先 POST /webhooks/rest/session 获取会话。")
             collector = CollectingOutputChannel()
             try:
-                await on_new_message(UserMessage(admit(body.get("message")), collector, conversation,
-                                                 input_channel=self.name(), metadata=metadata))
+                await on_new_message(
+                    UserMessage(
+                        admit(body.get("message")),
+                        collector,
+                        conversation,
+                        input_channel=self.name(),
+                        metadata=metadata,
+                    )
+                )
             except CancelledError:
                 logger.error("rest: message handling timed out (conversation %s…)", conversation[:9])
             except Exception:  # noqa: BLE001

@@ -11,6 +11,7 @@ events `user_uttered` / `bot_uttered` as configured). Differences from rasa.core
 - ID numbers and phones are taken out of the text first (bot/channels/inbound.py); when the bot sends nothing
   (action server down, an action failed), the client gets BUSY_REPLY.
 """
+
 from __future__ import annotations
 
 import inspect
@@ -58,7 +59,7 @@ class SessionSocketIOInput(SocketIOInput):
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[])
         socketio_webhook = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
         self.sio = sio
-        held: Dict[str, str] = {}          # socket id → the session id it asked for and was confirmed
+        held: Dict[str, str] = {}  # socket id → the session id it asked for and was confirmed
 
         @socketio_webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -68,6 +69,7 @@ class SessionSocketIOInput(SocketIOInput):
         async def connect(sid: Text, environ: Dict, auth: Optional[Dict]) -> bool:
             if self.jwt_key:
                 from rasa.core.channels.channel import decode_bearer_token
+
                 token = (auth or {}).get("token")
                 return bool(token and decode_bearer_token(token, self.jwt_key, self.jwt_algorithm))
             return True
@@ -107,8 +109,9 @@ class SessionSocketIOInput(SocketIOInput):
             if not isinstance(metadata, dict) or len(json.dumps(metadata).encode()) > MAX_METADATA_BYTES:
                 metadata = None
             conversation = sessions.conversation_id(self.name(), session_id)
-            message = UserMessage(admit(data.get("message")), output, conversation, input_channel=self.name(),
-                                  metadata=metadata)
+            message = UserMessage(
+                admit(data.get("message")), output, conversation, input_channel=self.name(), metadata=metadata
+            )
             try:
                 await on_new_message(message)
             except Exception:  # noqa: BLE001

@@ -31,6 +31,7 @@ numbers and phones are taken out of the text before Rasa sees it (bot/channels/i
 When the assistant gives nothing (the action server down, an action failed), the user reads
 BUSY_REPLY, passively or through the customer-service API.
 """
+
 import asyncio
 import hmac
 import logging
@@ -42,6 +43,7 @@ from collections import OrderedDict
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Set, Tuple
 
 from defusedxml import ElementTree as SafeXML
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from redis.exceptions import RedisError
 from sanic import Blueprint, response
 from sanic.request import Request
@@ -50,8 +52,6 @@ from wechatpy import create_reply, parse_message
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.exceptions import InvalidAppIdException
 from wechatpy.utils import WeChatSigner
-
-from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 
 from bot import sessions, speedups
 from bot.channels import wechat_menu
@@ -80,11 +80,14 @@ _TIMESTAMP = re.compile(r"[0-9]{1,12}")
 
 def redis_options_from_env() -> Dict[str, Any]:
     """The Redis the WeChat channel shares (the lock store's server, its own database number)."""
-    return {"host": os.environ.get("REDIS_HOST") or "localhost",
-            "port": int(os.environ.get("REDIS_PORT") or 6379),
-            "password": os.environ.get("REDIS_PASSWORD") or None,
-            "db": int(os.environ.get("WECHAT_REDIS_DB") or 2),
-            "socket_timeout": 2.0, "socket_connect_timeout": 2.0}
+    return {
+        "host": os.environ.get("REDIS_HOST") or "localhost",
+        "port": int(os.environ.get("REDIS_PORT") or 6379),
+        "password": os.environ.get("REDIS_PASSWORD") or None,
+        "db": int(os.environ.get("WECHAT_REDIS_DB") or 2),
+        "socket_timeout": 2.0,
+        "socket_connect_timeout": 2.0,
+    }
 
 
 class _Refused(Exception):
@@ -99,9 +102,9 @@ def _safe_xml(xml: str):
     try:
         return SafeXML.fromstring(xml, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except (SafeXML.DTDForbidden, SafeXML.EntitiesForbidden, SafeXML.ExternalReferenceForbidden):
-        raise _Refused(400, "DOCTYPE/ENTITY declarations are not accepted")
+        raise _Refused(400, "DOCTYPE/ENTITY declarations are not accepted") from None
     except Exception:
-        raise _Refused(400, "malformed XML")
+        raise _Refused(400, "malformed XML") from None
 
 
 class WeChatInput(InputChannel):
@@ -120,11 +123,23 @@ class WeChatInput(InputChannel):
             return str(value if value not in (None, "") else os.environ.get(env, "")).strip()
 
         if "click_keys" in creds:
-            logger.warning("credentials.yml: click_keys is no longer read; the click keys and their questions "
-                           "live in the menu file (wechat_menu.yml)")
-        options = {k: creds[k] for k in ("passive_budget", "timestamp_window", "max_body_bytes",
-                                         "dedup_ttl", "api_timeout", "rest_delay", "late_limit")
-                   if creds.get(k) is not None}
+            logger.warning(
+                "credentials.yml: click_keys is no longer read; the click keys and their questions "
+                "live in the menu file (wechat_menu.yml)"
+            )
+        options = {
+            k: creds[k]
+            for k in (
+                "passive_budget",
+                "timestamp_window",
+                "max_body_bytes",
+                "dedup_ttl",
+                "api_timeout",
+                "rest_delay",
+                "late_limit",
+            )
+            if creds.get(k) is not None
+        }
         return cls(
             state=pick("state", "WECHAT_STATE") or "memory",
             token=pick("token", "WECHAT_TOKEN"),
@@ -181,8 +196,12 @@ class WeChatInput(InputChannel):
             options = redis_options or redis_options_from_env()
             self.shared = RedisDedup(redis.asyncio.Redis(**options), ttl=dedup_ttl)
             shared_redis = redis.Redis(**options)
-            logger.info("WeChat channel: retries and the access_token shared in Redis (%s:%s db %s)",
-                        options["host"], options["port"], options["db"])
+            logger.info(
+                "WeChat channel: retries and the access_token shared in Redis (%s:%s db %s)",
+                options["host"],
+                options["port"],
+                options["db"],
+            )
         elif state != "memory":
             raise ValueError(f"WECHAT_STATE must be memory or redis, not {state!r}")
         self._shared_tasks: "OrderedDict[Any, asyncio.Task]" = OrderedDict()
@@ -191,8 +210,11 @@ class WeChatInput(InputChannel):
         if appid and secret:
             self.api = WeChatAPI(appid, secret, api_base, timeout=api_timeout, shared_redis=shared_redis)
         elif token:
-            logger.warning("Customer-service messages need WECHAT_APPID and WECHAT_SECRET: answers "
-                           "slower than %.1f s and parts after the first cannot be delivered.", passive_budget)
+            logger.warning(
+                "Customer-service messages need WECHAT_APPID and WECHAT_SECRET: answers "
+                "slower than %.1f s and parts after the first cannot be delivered.",
+                passive_budget,
+            )
         self.passive_budget = passive_budget
         self.timestamp_window = timestamp_window
         self.max_body_bytes = int(max_body_bytes)
@@ -233,8 +255,7 @@ class WeChatInput(InputChannel):
             try:
                 return await self._handle(request, on_new_message, started)
             except _Refused as refused:
-                logger.warning("WeChat request from %s refused (%s): %s",
-                               request.ip, refused.status, refused.reason)
+                logger.warning("WeChat request from %s refused (%s): %s", request.ip, refused.status, refused.reason)
                 return response.text(refused.reason, status=refused.status)
             except Exception as error:  # never let one request take the server down
                 logger.error("WeChat request failed: %s", type(error).__name__)
@@ -271,13 +292,14 @@ class WeChatInput(InputChannel):
                 raise ValueError("no FromUserName")
             key = message_key(msg)  # reads MsgId/CreateTime: malformed numbers fail here
         except Exception:
-            raise _Refused(400, "malformed message")
+            raise _Refused(400, "malformed message") from None
         text = await self._dispatch(msg, key, on_new_message, started)
         return self._respond(text, msg)
 
     def _fresh(self, timestamp: str) -> bool:
-        return bool(_TIMESTAMP.fullmatch(timestamp or "")) and \
-            abs(time.time() - int(timestamp)) <= self.timestamp_window
+        return (
+            bool(_TIMESTAMP.fullmatch(timestamp or "")) and abs(time.time() - int(timestamp)) <= self.timestamp_window
+        )
 
     def _signed(self, signature: Optional[str], *parts: str) -> bool:
         """wechatpy's signer (sha1 over the sorted parts and the token), compared in constant time."""
@@ -312,7 +334,7 @@ class WeChatInput(InputChannel):
         try:
             xml = body.decode("utf-8")
         except UnicodeDecodeError:
-            raise _Refused(400, "body is not UTF-8")
+            raise _Refused(400, "body is not UTF-8") from None
         root = _safe_xml(xml)
         if self._crypto is None:
             return xml
@@ -325,9 +347,9 @@ class WeChatInput(InputChannel):
         try:
             plain = self._crypto.decrypt_message({"Encrypt": encrypt}, msg_signature, timestamp, nonce)
         except InvalidAppIdException:
-            raise _Refused(403, "message for another AppID")
+            raise _Refused(403, "message for another AppID") from None
         except Exception:
-            raise _Refused(400, "cannot decrypt")
+            raise _Refused(400, "cannot decrypt") from None
         _safe_xml(plain)
         return plain
 
@@ -339,7 +361,7 @@ class WeChatInput(InputChannel):
         reply.target = escape_cdata(msg.source)
         xml = reply.render()
         if self._crypto is not None:
-            xml = self._crypto.encrypt_message(xml, str(secrets.randbelow(10 ** 9)))
+            xml = self._crypto.encrypt_message(xml, str(secrets.randbelow(10**9)))
         return response.text(xml, content_type="application/xml; charset=utf-8")
 
     # --- messages ---------------------------------------------------------------------
@@ -419,8 +441,9 @@ class WeChatInput(InputChannel):
         try:
             first = await self.shared.claim(key)
         except RedisError as error:
-            logger.error("WeChat: Redis unavailable (%s); this message is deduplicated on this server only",
-                         type(error).__name__)
+            logger.error(
+                "WeChat: Redis unavailable (%s); this message is deduplicated on this server only", type(error).__name__
+            )
             return await self._dispatch_here(msg, key, text, on_new_message, started)
         if first:
             self._start_shared_work(key, msg, text, on_new_message)
@@ -438,8 +461,9 @@ class WeChatInput(InputChannel):
             try:
                 await self.shared.put_reply(key, parts)
             except RedisError as error:
-                logger.error("WeChat: the answer to %s could not be shared in Redis (%s)",
-                             mask(msg.source), type(error).__name__)
+                logger.error(
+                    "WeChat: the answer to %s could not be shared in Redis (%s)", mask(msg.source), type(error).__name__
+                )
             return parts
 
         self._shared_tasks[key] = self._keep(work())
@@ -527,8 +551,11 @@ class WeChatInput(InputChannel):
     async def _late_shared(self, key, openid: str) -> None:
         """The first try anywhere to find the answer late sends it through the customer-service API."""
         if await self.shared.take_mode(key, CUSTOMER_SERVICE):
-            logger.info("Answer to %s not ready in %.1f s: 'success' now, customer-service "
-                        "message later", mask(openid), self.passive_budget)
+            logger.info(
+                "Answer to %s not ready in %.1f s: 'success' now, customer-service " "message later",
+                mask(openid),
+                self.passive_budget,
+            )
             self._keep(self._deliver_shared_when_done(key, openid))
 
     async def _deliver_shared_when_done(self, key, openid: str) -> None:
@@ -547,15 +574,21 @@ class WeChatInput(InputChannel):
 
     def _go_late(self, entry: Entry, openid: str) -> None:
         entry.mode = CUSTOMER_SERVICE
-        logger.info("Answer to %s not ready in %.1f s: 'success' now, customer-service "
-                    "message later", mask(openid), self.passive_budget)
+        logger.info(
+            "Answer to %s not ready in %.1f s: 'success' now, customer-service " "message later",
+            mask(openid),
+            self.passive_budget,
+        )
         self._keep(self._deliver_when_done(entry, openid))
 
     async def _run_bot(self, on_new_message, msg, text: str) -> List[str]:
         collector = CollectingOutputChannel()
         message_id = getattr(msg, "id", 0) or None
         user_message = UserMessage(
-            admit(text), collector, sessions.conversation_id(self.name(), msg.source), input_channel=self.name(),
+            admit(text),
+            collector,
+            sessions.conversation_id(self.name(), msg.source),
+            input_channel=self.name(),
             message_id=f"wechat-{message_id}" if message_id else None,
             metadata={"wechat": {"msg_type": msg.type, "event": getattr(msg, "event", None)}},
         )
@@ -563,8 +596,7 @@ class WeChatInput(InputChannel):
         try:
             await on_new_message(user_message)
         except Exception as error:
-            logger.error("The bot failed on a message from %s: %s", mask(msg.source),
-                         type(error).__name__)
+            logger.error("The bot failed on a message from %s: %s", mask(msg.source), type(error).__name__)
             logger.debug("Bot failure", exc_info=True)
             return [BUSY_REPLY]
         if not collector.messages:
@@ -572,8 +604,12 @@ class WeChatInput(InputChannel):
             return [BUSY_REPLY]
         reply, choices = render_messages(collector.messages)
         self.choices.remember(msg.source, choices)
-        logger.info("Bot answered %s in %.2f s (%d messages)", mask(msg.source),
-                    time.monotonic() - started, len(collector.messages))
+        logger.info(
+            "Bot answered %s in %.2f s (%d messages)",
+            mask(msg.source),
+            time.monotonic() - started,
+            len(collector.messages),
+        )
         return split_utf8(reply) if reply else []
 
     async def _deliver_when_done(self, entry: Entry, openid: str) -> None:
@@ -588,8 +624,7 @@ class WeChatInput(InputChannel):
         if not parts:
             return
         if self.api is None:
-            logger.warning("No WECHAT_APPID/WECHAT_SECRET: %d part(s) for %s dropped",
-                           len(parts), mask(openid))
+            logger.warning("No WECHAT_APPID/WECHAT_SECRET: %d part(s) for %s dropped", len(parts), mask(openid))
             return
         if delay:
             await asyncio.sleep(delay)  # let the passive part arrive first

@@ -13,6 +13,7 @@ wechatpy's ``RedisStorage`` session, and fetched from WeChat's ``stable_token`` 
 the same token while it is valid (``/cgi-bin/token`` would invalidate the other servers' token each time). One
 server refreshes at a time (a Redis ``SET NX`` lock); the others wait for the new token in Redis.
 """
+
 import asyncio
 import hashlib
 import logging
@@ -87,8 +88,12 @@ class _Client(WeChatClient):
 
     def fetch_stable_token(self, force_refresh: bool = False) -> dict:
         """POST /cgi-bin/stable_token: the same token for every caller while it is valid."""
-        payload = {"grant_type": "client_credential", "appid": self.appid, "secret": self.secret,
-                   "force_refresh": force_refresh}
+        payload = {
+            "grant_type": "client_credential",
+            "appid": self.appid,
+            "secret": self.secret,
+            "force_refresh": force_refresh,
+        }
         return self._checked(self._http.post(self._stable_token_url, json=payload, timeout=self.timeout))
 
     @staticmethod
@@ -106,8 +111,15 @@ class _Client(WeChatClient):
 class WeChatAPI:
     """Customer-service messages with a cached access_token (one per app, one refresher)."""
 
-    def __init__(self, appid: str, secret: str, api_base: Optional[str] = None,
-                 timeout: float = 5.0, margin: float = 300.0, shared_redis=None):
+    def __init__(
+        self,
+        appid: str,
+        secret: str,
+        api_base: Optional[str] = None,
+        timeout: float = 5.0,
+        margin: float = 300.0,
+        shared_redis=None,
+    ):
         self._shared = shared_redis  # a redis.Redis: the token is held there for every server
         session = RedisStorage(shared_redis, prefix="dongchuan:wechat") if shared_redis is not None else None
         self._client = _Client(appid, secret, api_base_from_env(api_base), timeout, session=session)
@@ -198,10 +210,8 @@ class WeChatAPI:
                     stale = token
                     continue
                 reason = _KNOWN_ERRORS.get(code, "WeChat API error")
-                logger.warning("Customer-service message to %s not sent: %s (errcode %s)",
-                               mask(openid), reason, code)
+                logger.warning("Customer-service message to %s not sent: %s (errcode %s)", mask(openid), reason, code)
             except (requests.RequestException, RedisError, asyncio.TimeoutError, ValueError, KeyError) as error:
-                logger.warning("Customer-service message to %s not sent: %s",
-                               mask(openid), type(error).__name__)
+                logger.warning("Customer-service message to %s not sent: %s", mask(openid), type(error).__name__)
             return False
         return False

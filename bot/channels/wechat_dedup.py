@@ -10,6 +10,7 @@ delivered once.
 (``WECHAT_STATE=redis``) :class:`RedisDedup` shares the same decisions through Redis
 (SET NX with expiry), so a retry that lands on another server joins the work.
 """
+
 import asyncio
 import hashlib
 import json
@@ -27,8 +28,13 @@ def message_key(msg) -> Hashable:
     msg_id = getattr(msg, "id", 0)
     if msg.type != "event" and msg_id:
         return ("msg", msg.source, str(msg_id))
-    return ("event", msg.source, str(getattr(msg, "time", "")), getattr(msg, "event", msg.type),
-            getattr(msg, "key", "") or "")
+    return (
+        "event",
+        msg.source,
+        str(getattr(msg, "time", "")),
+        getattr(msg, "event", msg.type),
+        getattr(msg, "key", "") or "",
+    )
 
 
 @dataclass

@@ -7,6 +7,7 @@ for a sub-button name and 256 for a URL): 1–3 top-level buttons, 1–5 sub-but
 the top level and 60 bytes in a sub-menu (UTF-8); a key of at most 128 bytes; a URL of at most 1024 bytes. The phone
 shows about 4 characters of a top-level name and 8 of a sub-button's: longer names are warnings, not errors.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -166,9 +167,14 @@ def check(menu: dict) -> dict:
 
 def click_keys(menu: dict) -> Dict[str, str]:
     """key → question of every well-formed click button (what the channel asks the assistant for a CLICK event)."""
-    return {b["key"]: b["question"].strip() for b in leaves(menu)
-            if b.get("type") == "click" and isinstance(b.get("key"), str) and isinstance(b.get("question"), str)
-            and b["question"].strip()}
+    return {
+        b["key"]: b["question"].strip()
+        for b in leaves(menu)
+        if b.get("type") == "click"
+        and isinstance(b.get("key"), str)
+        and isinstance(b.get("question"), str)
+        and b["question"].strip()
+    }
 
 
 def top_level_names(menu: dict) -> List[str]:
@@ -207,6 +213,7 @@ def view_url(button: dict, base_url: str) -> str:
 
 def to_wechat(menu: dict, base_url: str) -> dict:
     """The body of WeChat's menu/create for a checked menu."""
+
     def one(button: dict) -> dict:
         if "sub_buttons" in button:
             return {"name": button["name"], "sub_button": [one(s) for s in button["sub_buttons"]]}

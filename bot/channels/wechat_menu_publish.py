@@ -10,6 +10,7 @@ the channel does it (:class:`bot.channels.wechat_api.WeChatAPI`), and never prin
 explained in plain words. Exit status: 0 published (or printed), 1 WeChat or the network refused, 2 the menu or
 the settings are wrong.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,14 +34,18 @@ ERRORS = {
     40001: ("AppSecret 错误，或 access_token 无效", "invalid credential: wrong AppSecret or invalid access_token"),
     40013: ("AppID 不正确（WECHAT_APPID）", "invalid AppID"),
     40125: ("AppSecret 不正确（WECHAT_SECRET）", "invalid AppSecret"),
-    40164: ("本机的出口 IP 不在公众号的 IP 白名单中（设置与开发 → 基本配置 → IP白名单）",
-            "this machine's IP address is not in the account's IP whitelist"),
+    40164: (
+        "本机的出口 IP 不在公众号的 IP 白名单中（设置与开发 → 基本配置 → IP白名单）",
+        "this machine's IP address is not in the account's IP whitelist",
+    ),
     41001: ("缺少 access_token", "access_token missing"),
     42001: ("access_token 已过期", "access_token expired"),
     45009: ("接口今日调用次数已达上限", "daily API quota reached"),
     45011: ("调用太频繁，请一分钟后再试", "API minute quota reached, retry in a minute"),
-    48001: ("公众号没有自定义菜单接口权限（未认证的订阅号没有；可在 设置与开发 → 接口权限 查看）",
-            "API unauthorized: this account has no custom-menu API permission"),
+    48001: (
+        "公众号没有自定义菜单接口权限（未认证的订阅号没有；可在 设置与开发 → 接口权限 查看）",
+        "API unauthorized: this account has no custom-menu API permission",
+    ),
     40016: ("一级菜单个数不合法（应为 1–3 个）", "invalid button count"),
     40017: ("菜单按钮类型不合法", "invalid button type"),
     40018: ("一级菜单名称过长（不超过 16 字节）", "invalid button name size"),
@@ -74,11 +79,13 @@ def shared_redis():
     if state != "redis":
         return None
     from bot.channels.wechat import redis_options_from_env
+
     return redis.Redis(**redis_options_from_env())
 
 
-async def publish(body: dict, appid: str, secret: str, api_base: Optional[str] = None, timeout: float = 10.0,
-                  shared=None) -> None:
+async def publish(
+    body: dict, appid: str, secret: str, api_base: Optional[str] = None, timeout: float = 10.0, shared=None
+) -> None:
     await WeChatAPI(appid, secret, api_base, timeout=timeout, shared_redis=shared).create_menu(body)
 
 
@@ -131,12 +138,16 @@ def main(argv=None) -> int:
         print(f"发布失败：{explain(error.errcode, error.errmsg or '')}", file=sys.stderr)
         return 1
     except (requests.RequestException, redis.RedisError, asyncio.TimeoutError, OSError) as error:
-        print(f"发布失败：无法连接微信接口 {api_base}（{type(error).__name__}）/ cannot reach the WeChat API",
-              file=sys.stderr)
+        print(
+            f"发布失败：无法连接微信接口 {api_base}（{type(error).__name__}）/ cannot reach the WeChat API",
+            file=sys.stderr,
+        )
         return 1
     buttons = sum(len(b.get("sub_button", [b])) for b in body["button"])
-    print(f"菜单已发布：{len(body['button'])} 个一级菜单，{buttons} 个按钮。"
-          "用户重新进入公众号会话后即可看到（微信客户端约 5 分钟内刷新）。")
+    print(
+        f"菜单已发布：{len(body['button'])} 个一级菜单，{buttons} 个按钮。"
+        "用户重新进入公众号会话后即可看到（微信客户端约 5 分钟内刷新）。"
+    )
     return 0
 
 

@@ -11,6 +11,7 @@ WeChat shows one text bubble per reply and knows no buttons, so:
   message), preferring line breaks and never cutting inside an ``<a>`` element;
 * :func:`escape_cdata` makes ``]]>`` safe inside wechatpy's unescaped ``<![CDATA[…]]>``.
 """
+
 import re
 import time
 import unicodedata

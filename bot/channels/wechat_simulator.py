@@ -10,6 +10,7 @@ For the staff who set up the 公众号: checks token, AES key and AppID before W
 
 Signatures and encryption are wechatpy's (``WeChatSigner``, ``WeChatCrypto``).
 """
+
 import argparse
 import secrets
 import sys
@@ -32,35 +33,48 @@ def sign(*parts: str) -> str:
     return signer.signature
 
 
-def message_xml(kind: str, openid: str, value: str = "", msg_id: Optional[int] = None,
-                create_time: Optional[int] = None, account: str = ACCOUNT) -> str:
+def message_xml(
+    kind: str,
+    openid: str,
+    value: str = "",
+    msg_id: Optional[int] = None,
+    create_time: Optional[int] = None,
+    account: str = ACCOUNT,
+) -> str:
     """A message or event as WeChat posts it (kind: text, voice, image, subscribe, click)."""
     create_time = create_time or int(time.time())
-    msg_id = msg_id or secrets.randbelow(2 ** 63)
-    head = (f"<ToUserName><![CDATA[{account}]]></ToUserName>"
-            f"<FromUserName><![CDATA[{openid}]]></FromUserName>"
-            f"<CreateTime>{create_time}</CreateTime>")
+    msg_id = msg_id or secrets.randbelow(2**63)
+    head = (
+        f"<ToUserName><![CDATA[{account}]]></ToUserName>"
+        f"<FromUserName><![CDATA[{openid}]]></FromUserName>"
+        f"<CreateTime>{create_time}</CreateTime>"
+    )
     bodies = {
-        "text": f"<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[{value}]]></Content>"
-                f"<MsgId>{msg_id}</MsgId>",
+        "text": f"<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[{value}]]></Content>" f"<MsgId>{msg_id}</MsgId>",
         "voice": f"<MsgType><![CDATA[voice]]></MsgType><MediaId><![CDATA[media_id]]></MediaId>"
-                 f"<Format><![CDATA[amr]]></Format><Recognition><![CDATA[{value}]]></Recognition>"
-                 f"<MsgId>{msg_id}</MsgId>",
+        f"<Format><![CDATA[amr]]></Format><Recognition><![CDATA[{value}]]></Recognition>"
+        f"<MsgId>{msg_id}</MsgId>",
         "image": f"<MsgType><![CDATA[image]]></MsgType><PicUrl><![CDATA[http://127.0.0.1/p.jpg]]></PicUrl>"
-                 f"<MediaId><![CDATA[media_id]]></MediaId><MsgId>{msg_id}</MsgId>",
+        f"<MediaId><![CDATA[media_id]]></MediaId><MsgId>{msg_id}</MsgId>",
         "subscribe": "<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[subscribe]]></Event>",
         "click": f"<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[CLICK]]></Event>"
-                 f"<EventKey><![CDATA[{value}]]></EventKey>",
+        f"<EventKey><![CDATA[{value}]]></EventKey>",
     }
     return f"<xml>{head}{bodies[kind]}</xml>"
 
 
-def signed_request(xml: str, token: str, crypto: Optional[WeChatCrypto] = None,
-                   timestamp: Optional[str] = None, nonce: Optional[str] = None,
-                   account: str = ACCOUNT, openid: str = "") -> Tuple[Dict[str, str], bytes]:
+def signed_request(
+    xml: str,
+    token: str,
+    crypto: Optional[WeChatCrypto] = None,
+    timestamp: Optional[str] = None,
+    nonce: Optional[str] = None,
+    account: str = ACCOUNT,
+    openid: str = "",
+) -> Tuple[Dict[str, str], bytes]:
     """Query parameters and body of the POST WeChat sends (safe mode when ``crypto`` is given)."""
     timestamp = timestamp or str(int(time.time()))
-    nonce = nonce or str(secrets.randbelow(10 ** 10))
+    nonce = nonce or str(secrets.randbelow(10**10))
     query = {"signature": sign(token, timestamp, nonce), "timestamp": timestamp, "nonce": nonce}
     if openid:
         query["openid"] = openid  # WeChat adds it; the channel reads FromUserName only
@@ -68,8 +82,10 @@ def signed_request(xml: str, token: str, crypto: Optional[WeChatCrypto] = None,
         return query, xml.encode("utf-8")
     envelope = xmltodict.parse(crypto.encrypt_message(xml, nonce, timestamp))["xml"]
     query.update(encrypt_type="aes", msg_signature=envelope["MsgSignature"])
-    body = (f"<xml><ToUserName><![CDATA[{account}]]></ToUserName>"
-            f"<Encrypt><![CDATA[{envelope['Encrypt']}]]></Encrypt></xml>")
+    body = (
+        f"<xml><ToUserName><![CDATA[{account}]]></ToUserName>"
+        f"<Encrypt><![CDATA[{envelope['Encrypt']}]]></Encrypt></xml>"
+    )
     return query, body.encode("utf-8")
 
 
@@ -87,8 +103,9 @@ def read_reply(body: bytes, crypto: Optional[WeChatCrypto] = None) -> Optional[s
 
 def _call(url: str, query: Dict[str, str], body: Optional[bytes], timeout: float) -> Tuple[int, bytes]:
     full = url + ("&" if "?" in url else "?") + urllib.parse.urlencode(query)
-    request = urllib.request.Request(full, data=body, method="POST" if body is not None else "GET",
-                                     headers={"Content-Type": "text/xml"})
+    request = urllib.request.Request(
+        full, data=body, method="POST" if body is not None else "GET", headers={"Content-Type": "text/xml"}
+    )
     try:
         with urllib.request.urlopen(request, timeout=timeout) as answer:
             return answer.status, answer.read()
@@ -106,8 +123,12 @@ def main(argv=None) -> int:
     parser.add_argument("--aes-key", help="EncodingAESKey (safe mode); needs --appid")
     parser.add_argument("--appid", help="AppID (safe mode)")
     parser.add_argument("--openid", default="o_simulator_user")
-    parser.add_argument("--type", default="text", choices=["text", "voice", "image", "subscribe", "click"],
-                        help="voice: the text is the Recognition; click: the text is the EventKey")
+    parser.add_argument(
+        "--type",
+        default="text",
+        choices=["text", "voice", "image", "subscribe", "click"],
+        help="voice: the text is the Recognition; click: the text is the EventKey",
+    )
     parser.add_argument("--verify", action="store_true", help="do the URL verification (GET) instead")
     parser.add_argument("--timeout", type=float, default=10.0)
     parser.add_argument("text", nargs="?", default="")
@@ -116,9 +137,13 @@ def main(argv=None) -> int:
         parser.error("--aes-key needs --appid")
 
     if args.verify:
-        timestamp, nonce, echo = str(int(time.time())), str(secrets.randbelow(10 ** 10)), secrets.token_hex(8)
-        query = {"signature": sign(args.token, timestamp, nonce), "timestamp": timestamp,
-                 "nonce": nonce, "echostr": echo}
+        timestamp, nonce, echo = str(int(time.time())), str(secrets.randbelow(10**10)), secrets.token_hex(8)
+        query = {
+            "signature": sign(args.token, timestamp, nonce),
+            "timestamp": timestamp,
+            "nonce": nonce,
+            "echostr": echo,
+        }
         status, body = _call(args.url, query, None, args.timeout)
         ok = status == 200 and body.decode("utf-8", "replace") == echo
         detail = "" if ok else "：" + body[:200].decode("utf-8", "replace")
@@ -126,8 +151,7 @@ def main(argv=None) -> int:
         return 0 if ok else 1
 
     crypto = WeChatCrypto(args.token, args.aes_key, args.appid) if args.aes_key else None
-    query, body = signed_request(message_xml(args.type, args.openid, args.text), args.token, crypto,
-                                 openid=args.openid)
+    query, body = signed_request(message_xml(args.type, args.openid, args.text), args.token, crypto, openid=args.openid)
     started = time.monotonic()
     status, answer = _call(args.url, query, body, args.timeout)
     elapsed = time.monotonic() - started

@@ -5,6 +5,7 @@ aspect's key; a number of people ("200人", "十五个人") becomes a `headcount
 actions read both from the NLU's entities: what is asked is understood here, what it is about comes from the KB
 entities (bot/nlu/entities.py), and the answer combines them (actions/questions.py).
 """
+
 from __future__ import annotations
 
 import functools
@@ -17,7 +18,9 @@ import yaml
 from .numbers import to_number
 
 CUES = Path(__file__).with_name("aspects.yml")
-HEADCOUNT = re.compile(r"(\d+|[零〇一二两三四五六七八九十百千万]+)\s*(?:个|名|位)?\s*(?:人|劳动力|工人)(?!才|员|社|民|事|口)")
+HEADCOUNT = re.compile(
+    r"(\d+|[零〇一二两三四五六七八九十百千万]+)\s*(?:个|名|位)?\s*(?:人|劳动力|工人)(?!才|员|社|民|事|口)"
+)
 
 
 @functools.lru_cache(maxsize=4)
@@ -29,13 +32,14 @@ def cues(path: str = str(CUES)) -> List[tuple]:
     return sorted(pairs, key=lambda p: -len(p[0]))
 
 
-def aspect_entities(text: str, found: Optional[List[Dict[str, Any]]] = None,
-                    cues_path: Optional[str] = None) -> List[Dict[str, Any]]:
+def aspect_entities(
+    text: str, found: Optional[List[Dict[str, Any]]] = None, cues_path: Optional[str] = None
+) -> List[Dict[str, Any]]:
     """Every aspect cue in `text`, longest first, not overlapping each other nor the entities already `found`
     (主管护师 is a title, not 主管 + 护师), as entity dicts in text order."""
     taken = [False] * len(text)
     for e in found or []:
-        taken[e["start"]:e["end"]] = [True] * (e["end"] - e["start"])
+        taken[e["start"] : e["end"]] = [True] * (e["end"] - e["start"])
     out = []
     for cue, aspect in cues(cues_path or str(CUES)):
         start = text.find(cue)
@@ -70,6 +74,7 @@ except ImportError:  # pragma: no cover
     GraphComponent = None
 
 if GraphComponent is not None:
+
     @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=True)
     class AspectExtractor(GraphComponent, EntityExtractorMixin):
         """Adds `aspect` and `headcount` entities to the entities already found. The cues (bot/nlu/aspects.yml)
@@ -79,14 +84,20 @@ if GraphComponent is not None:
         @classmethod
         def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[Text]:
             import hashlib
+
             return hashlib.sha256(CUES.read_bytes()).hexdigest()
 
         def __init__(self, model_storage: ModelStorage, resource: Resource, cues_path: Optional[str] = None):
             self._model_storage, self._resource, self._cues = model_storage, resource, cues_path
 
         @classmethod
-        def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                   execution_context: ExecutionContext) -> "AspectExtractor":
+        def create(
+            cls,
+            config: Dict[Text, Any],
+            model_storage: ModelStorage,
+            resource: Resource,
+            execution_context: ExecutionContext,
+        ) -> "AspectExtractor":
             return cls(model_storage, resource, str(CUES))
 
         def train(self, training_data: TrainingData) -> Resource:
@@ -95,9 +106,16 @@ if GraphComponent is not None:
             return self._resource
 
         @classmethod
-        def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 execution_context: ExecutionContext, **kwargs: Any) -> "AspectExtractor":
+        def load(
+            cls,
+            config: Dict[Text, Any],
+            model_storage: ModelStorage,
+            resource: Resource,
+            execution_context: ExecutionContext,
+            **kwargs: Any,
+        ) -> "AspectExtractor":
             import tempfile
+
             with model_storage.read_from(resource) as directory:  # the copy outlives the storage's context
                 kept = Path(tempfile.mkdtemp(prefix="aspects-")) / CUES.name
                 kept.write_bytes((Path(directory) / CUES.name).read_bytes())
@@ -106,8 +124,10 @@ if GraphComponent is not None:
         def process(self, messages: List[Message]) -> List[Message]:
             for message in messages:
                 text = message.get(TEXT) or ""
-                found = [{**e, "confidence_entity": 1.0, "extractor": self.__class__.__name__}
-                         for e in aspect_entities(text, message.get(ENTITIES) or [], self._cues)]
+                found = [
+                    {**e, "confidence_entity": 1.0, "extractor": self.__class__.__name__}
+                    for e in aspect_entities(text, message.get(ENTITIES) or [], self._cues)
+                ]
                 if found:
                     merged = sorted((message.get(ENTITIES) or []) + found, key=lambda e: (e["start"], e["end"]))
                     message.set(ENTITIES, merged, add_to_output=True)

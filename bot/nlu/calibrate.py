@@ -9,6 +9,7 @@ Chosen pair: the one that maximizes  (accepted and right) − 2 × (accepted and
 answer costs twice what a "请换个说法" costs — i.e. accept a prediction only where it is right at least two times
 in three. Ties go to the lower thresholds.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -53,7 +54,7 @@ def collect(folds: int, config_path: Path, seed: int = 2022) -> List[Tuple[str, 
         by_intent.setdefault(ex.get("intent"), []).append(ex)
     rng = random.Random(seed)
     fold_of = {}
-    for intent, exs in sorted(by_intent.items()):
+    for _intent, exs in sorted(by_intent.items()):
         rng.shuffle(exs)
         for i, ex in enumerate(exs):
             fold_of[id(ex)] = i % folds
@@ -64,15 +65,19 @@ def collect(folds: int, config_path: Path, seed: int = 2022) -> List[Tuple[str, 
         for k in range(folds):
             train = [ex for ex in data.intent_examples if fold_of[id(ex)] != k]
             test = [ex for ex in data.intent_examples if fold_of[id(ex)] == k]
-            td = TrainingData(training_examples=train, entity_synonyms=data.entity_synonyms,
-                              regex_features=data.regex_features, lookup_tables=data.lookup_tables)
+            td = TrainingData(
+                training_examples=train,
+                entity_synonyms=data.entity_synonyms,
+                regex_features=data.regex_features,
+                lookup_tables=data.lookup_tables,
+            )
             fold_dir = tmp / f"fold{k}"
             fold_dir.mkdir()
             (fold_dir / "nlu.yml").write_text(RasaYAMLWriter().dumps(td), encoding="utf-8")
             model = train_nlu(str(cfg), str(fold_dir), str(tmp / "models"), fixed_model_name=f"fold{k}")
             agent = Agent.load(model)
 
-            async def parse_all():
+            async def parse_all(agent=agent, test=test):
                 return [await agent.parse_message(ex.get("text")) for ex in test]
 
             for ex, res in zip(test, asyncio.run(parse_all())):
@@ -91,17 +96,27 @@ def choose(rows: List[Tuple[str, str, float, float]]) -> Dict:
             acc_right = sum(g == p and c >= t and d >= a for g, p, c, d in rows)
             acc_wrong = sum(g != p and c >= t and d >= a for g, p, c, d in rows)
             rejected = len(rows) - acc_right - acc_wrong
-            grid.append({"threshold": t, "ambiguity_threshold": a, "accepted_right": acc_right,
-                         "accepted_wrong": acc_wrong, "rejected": rejected,
-                         "utility": acc_right - WRONG_COST * acc_wrong})
+            grid.append(
+                {
+                    "threshold": t,
+                    "ambiguity_threshold": a,
+                    "accepted_right": acc_right,
+                    "accepted_wrong": acc_wrong,
+                    "rejected": rejected,
+                    "utility": acc_right - WRONG_COST * acc_wrong,
+                }
+            )
     best = max(grid, key=lambda g: (g["utility"], -g["threshold"], -g["ambiguity_threshold"]))
     return {"best": best, "grid": grid}
 
 
 def write_config(config_path: Path, threshold: float, ambiguity: float) -> None:
     text = config_path.read_text(encoding="utf-8")
-    text = re.sub(r"(- name: FallbackClassifier\n\s+threshold: )[0-9.]+(\n\s+ambiguity_threshold: )[0-9.]+",
-                  lambda m: f"{m.group(1)}{threshold}{m.group(2)}{ambiguity}", text)
+    text = re.sub(
+        r"(- name: FallbackClassifier\n\s+threshold: )[0-9.]+(\n\s+ambiguity_threshold: )[0-9.]+",
+        lambda m: f"{m.group(1)}{threshold}{m.group(2)}{ambiguity}",
+        text,
+    )
     config_path.write_text(text, encoding="utf-8")
 
 
@@ -126,8 +141,10 @@ def report(rows, result, folds: int) -> str:
     ]
     for g in result["grid"]:
         if g["ambiguity_threshold"] in (0.0, 0.1, 0.2) and int(g["threshold"] * 20) % 2 == 0 or g is b:
-            lines.append(f"| {g['threshold']} | {g['ambiguity_threshold']} | {g['accepted_right']} | "
-                         f"{g['accepted_wrong']} | {g['rejected']} | {g['utility']:g} |")
+            lines.append(
+                f"| {g['threshold']} | {g['ambiguity_threshold']} | {g['accepted_right']} | "
+                f"{g['accepted_wrong']} | {g['rejected']} | {g['utility']:g} |"
+            )
     lines += ["", "Errors under cross-validation (gold → predicted, confidence):", ""]
     for g, p, c, _d in sorted(rows, key=lambda r: -r[2]):
         if g != p:
@@ -146,8 +163,9 @@ def main(argv=None) -> None:
     rows = collect(args.folds, Path(args.config))
     result = choose(rows)
     Path(args.out).write_text(report(rows, result, args.folds), encoding="utf-8")
-    Path(args.out).with_suffix(".json").write_text(json.dumps({"rows": rows, **result}, ensure_ascii=False),
-                                                   encoding="utf-8")
+    Path(args.out).with_suffix(".json").write_text(
+        json.dumps({"rows": rows, **result}, ensure_ascii=False), encoding="utf-8"
+    )
     b = result["best"]
     print(f"threshold {b['threshold']} ambiguity_threshold {b['ambiguity_threshold']}")
     if args.write_config:

@@ -7,6 +7,7 @@
 ([博士生](degree:博士)), which is the annotation convention (the span is the longest KB term, numbers keep their
 unit: [35岁](age:35)). Hand annotations are never rewritten.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,8 +35,8 @@ def annotate_text(nlp, text: str) -> str:
     doc = nlp(text)
     out, pos = [], 0
     for e in doc.ents:
-        out.append(text[pos:e.start_char])
-        surface = text[e.start_char:e.end_char]
+        out.append(text[pos : e.start_char])
+        surface = text[e.start_char : e.end_char]
         value = e.kb_id_
         label = e.label_ if value == surface else f"{e.label_}:{value}"
         out.append(f"[{surface}]({label})")
@@ -114,15 +115,17 @@ def check(paths: List[Path], heldout: Path = HELDOUT) -> List[str]:
             if e["entity"] not in ALL_ENTITY_TYPES:
                 problems.append(f"{where}: unknown entity type {e['entity']}")
             if e["start"] not in starts or e["end"] not in ends:
-                problems.append(f"{where}: entity {text[e['start']:e['end']]!r} is not on token boundaries "
-                                f"{[w for w, _ in tokens]}")
+                problems.append(
+                    f"{where}: entity {text[e['start']:e['end']]!r} is not on token boundaries "
+                    f"{[w for w, _ in tokens]}"
+                )
         if path != str(heldout):
             train_texts.add(text)
             if text in seen and seen[text] != intent:
                 problems.append(f"{where}: also under intent {seen[text]} (here {intent})")
             seen[text] = intent
     if heldout.exists():
-        for text, intent, _e, path in load_examples([heldout]):
+        for text, _intent, _e, _path in load_examples([heldout]):
             if text in train_texts or normalize_text(text) in train_texts:
                 problems.append(f"heldout example is also a training example: {text!r}")
     return problems
@@ -144,7 +147,8 @@ def rasa_validate() -> List[str]:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         importer = TrainingDataImporter.load_from_config(
-            str(ROOT / "config.yml"), str(ROOT / "build" / "nlu" / "domain.yml"), [str(TRAIN_DIR)])
+            str(ROOT / "config.yml"), str(ROOT / "build" / "nlu" / "domain.yml"), [str(TRAIN_DIR)]
+        )
         validator = Validator.from_importer(importer)
         ok = validator.verify_domain_validity()
         ok = validator.verify_intents(ignore_warnings=False) and ok

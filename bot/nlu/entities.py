@@ -11,6 +11,7 @@ Merging, for every message:
   张三 → clause 3 is never exact).
 So every entity that leaves the NLU is a value the knowledge base can answer.
 """
+
 from __future__ import annotations
 
 import logging
@@ -65,8 +66,9 @@ class KBEntityExtractor(GraphComponent, EntityExtractorMixin):
         ensure_pipeline(path)
         return segment.directory_hash(path)
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 nlp: Any = None) -> None:
+    def __init__(
+        self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource, nlp: Any = None
+    ) -> None:
         self._config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
@@ -77,8 +79,13 @@ class KBEntityExtractor(GraphComponent, EntityExtractorMixin):
             self._canonical = values.canonical
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "KBEntityExtractor":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "KBEntityExtractor":
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
@@ -92,8 +99,14 @@ class KBEntityExtractor(GraphComponent, EntityExtractorMixin):
         return self._resource
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "KBEntityExtractor":
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "KBEntityExtractor":
         from .spacy_pipeline import load
 
         with model_storage.read_from(resource) as directory:
@@ -104,14 +117,19 @@ class KBEntityExtractor(GraphComponent, EntityExtractorMixin):
     def rule_entities(self, text: str) -> List[Dict[str, Any]]:
         doc = self._nlp(text)
         return [
-            {"entity": e.label_, "start": e.start_char, "end": e.end_char, "value": e.kb_id_,
-             "confidence_entity": 1.0, "extractor": self.__class__.__name__}
+            {
+                "entity": e.label_,
+                "start": e.start_char,
+                "end": e.end_char,
+                "value": e.kb_id_,
+                "confidence_entity": 1.0,
+                "extractor": self.__class__.__name__,
+            }
             for e in doc.ents
         ]
 
     def _exact_value(self, ent: Dict[str, Any], text: str) -> Optional[str]:
         etype = ent.get("entity")
-        surface = text[ent["start"]:ent["end"]]
         if etype in NUMERIC or etype in AS_TYPED:
             # numbers, clause references, phone and ID numbers are the rules' alone: a statistical guess there
             # (张三 → clause 3) is never exact

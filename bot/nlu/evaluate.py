@@ -10,6 +10,7 @@ Baseline ("keyword search"): the intent of the training example sharing the most
 message (a TF-IDF-weighted overlap, what a search box over the FAQ would return), and entities by plain substring
 search of every KB term (longest first, no tokenization, no number normalization).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,7 +39,7 @@ def gold_of(text: str, entities: List[dict]) -> Tuple[str, List[Entity]]:
         s, t = mapping.get(e["start"]), mapping.get(e["end"])
         if s is None or t is None:
             continue
-        gold.append((e["entity"], str(e.get("value", text[e["start"]:e["end"]])), s, t))
+        gold.append((e["entity"], str(e.get("value", text[e["start"] : e["end"]])), s, t))
     return norm, gold
 
 
@@ -80,12 +81,14 @@ class KeywordBaseline:
                 for f in forms:
                     terms.append((f, etype, canonical))
         self.terms = sorted(terms, key=lambda t: -len(t[0]))
-        self.numbers = re.compile(r"(第[（(]?[0-9一二三四五六七八九十]+[）)]?条)|(\d+|[一二三四五六七八九十]+)(岁|周岁|年|天|万元|万|元)")
+        self.numbers = re.compile(
+            r"(第[（(]?[0-9一二三四五六七八九十]+[）)]?条)|(\d+|[一二三四五六七八九十]+)(岁|周岁|年|天|万元|万|元)"
+        )
 
     @staticmethod
     def _grams(text: str) -> List[str]:
         text = re.sub(r"\s+", "", text.lower())
-        return [text[i:i + 2] for i in range(len(text) - 1)] + list(text)
+        return [text[i : i + 2] for i in range(len(text) - 1)] + list(text)
 
     def intent(self, text: str) -> str:
         grams = set(self._grams(text))
@@ -101,8 +104,11 @@ class KeywordBaseline:
         taken = [False] * len(text)
         out = []
         for m in self.numbers.finditer(text):
-            etype = "clause" if m.group(1) else {"岁": "age", "周岁": "age", "年": "years", "天": "days"}.get(
-                m.group(3), "amount")
+            etype = (
+                "clause"
+                if m.group(1)
+                else {"岁": "age", "周岁": "age", "年": "years", "天": "days"}.get(m.group(3), "amount")
+            )
             value = m.group(0) if m.group(1) else m.group(2)
             out.append((etype, value, m.start(), m.end()))
             for i in range(m.start(), m.end()):
@@ -152,20 +158,27 @@ def evaluate(model: str, heldout: Path, train_seconds: Optional[float]) -> Dict:
         entity_pairs.append((gold, pred))
         baseline_pairs.append((gold, b_ents))
         ranking = result.get("intent_ranking") or []
-        rows.append({
-            "text": text, "intent": intent, "predicted": result["intent"]["name"],
-            "confidence": round(float(result["intent"].get("confidence") or 0), 4),
-            # for nlu_fallback, the intent DIET had ranked first (the fallback puts itself on top of the ranking)
-            "second": ranking[1]["name"] if len(ranking) > 1 else None,
-            "second_confidence": round(float(ranking[1]["confidence"]), 4) if len(ranking) > 1 else None,
-            "gold_entities": gold, "predicted_entities": pred,
-            "baseline_intent": b_intent, "baseline_entities": b_ents,
-        })
+        rows.append(
+            {
+                "text": text,
+                "intent": intent,
+                "predicted": result["intent"]["name"],
+                "confidence": round(float(result["intent"].get("confidence") or 0), 4),
+                # for nlu_fallback, the intent DIET had ranked first (the fallback puts itself on top of the ranking)
+                "second": ranking[1]["name"] if len(ranking) > 1 else None,
+                "second_confidence": round(float(ranking[1]["confidence"]), 4) if len(ranking) > 1 else None,
+                "gold_entities": gold,
+                "predicted_entities": pred,
+                "baseline_intent": b_intent,
+                "baseline_entities": b_ents,
+            }
+        )
     n = len(rows)
     correct = sum(r["intent"] == r["predicted"] for r in rows)
     # the classifier's own top intent (what DIET ranked first, also where the fallback then abstained)
-    top_correct = sum(r["intent"] == (r["second"] if r["predicted"] == "nlu_fallback" else r["predicted"])
-                      for r in rows)
+    top_correct = sum(
+        r["intent"] == (r["second"] if r["predicted"] == "nlu_fallback" else r["predicted"]) for r in rows
+    )
     b_correct = sum(r["intent"] == r["baseline_intent"] for r in rows)
     confusion = Counter((r["intent"], r["predicted"]) for r in rows if r["intent"] != r["predicted"])
     per_intent = {}
@@ -176,7 +189,9 @@ def evaluate(model: str, heldout: Path, train_seconds: Optional[float]) -> Dict:
         per_intent[intent] = prf(tp, fp, fn)
     lat_sorted = sorted(latencies)
     report = {
-        "model": model, "heldout": str(heldout), "examples": n,
+        "model": model,
+        "heldout": str(heldout),
+        "examples": n,
         "intent_accuracy": round(correct / n, 4),
         "top_intent_accuracy": round(top_correct / n, 4),
         "fallbacks": sum(r["predicted"] == "nlu_fallback" for r in rows),
@@ -184,12 +199,14 @@ def evaluate(model: str, heldout: Path, train_seconds: Optional[float]) -> Dict:
         "baseline": {"intent_accuracy": round(b_correct / n, 4), "entities": score_entities(baseline_pairs)["micro"]},
         "per_intent": per_intent,
         "confusion_pairs": [{"gold": g, "predicted": p, "count": c} for (g, p), c in confusion.most_common()],
-        "latency_ms": {"median": round(statistics.median(latencies), 2),
-                       "p95": round(lat_sorted[int(0.95 * (n - 1))], 2), "max": round(lat_sorted[-1], 2)},
+        "latency_ms": {
+            "median": round(statistics.median(latencies), 2),
+            "p95": round(lat_sorted[int(0.95 * (n - 1))], 2),
+            "max": round(lat_sorted[-1], 2),
+        },
         "model_load_seconds": round(load_seconds, 1),
         "train_seconds": train_seconds,
-        "intent_errors": sorted([r for r in rows if r["intent"] != r["predicted"]],
-                                key=lambda r: -r["confidence"]),
+        "intent_errors": sorted([r for r in rows if r["intent"] != r["predicted"]], key=lambda r: -r["confidence"]),
         "entity_errors": [r for r in rows if sorted(r["gold_entities"]) != sorted(r["predicted_entities"])],
     }
     return report
@@ -240,8 +257,11 @@ def markdown(report: Dict) -> str:
         "Baseline: intent of the training example sharing the most (IDF-weighted) character bigrams; entities by "
         "plain substring search of the KB terms (longest first) and a number regex without value normalization.",
         "",
-        CAVEATS.format(b=b["intent_accuracy"], cvb=report.get("baseline_cv_accuracy") or float("nan"),
-                       cv=report.get("cv_accuracy") or float("nan")),
+        CAVEATS.format(
+            b=b["intent_accuracy"],
+            cvb=report.get("baseline_cv_accuracy") or float("nan"),
+            cv=report.get("cv_accuracy") or float("nan"),
+        ),
         "## Entities by type",
         "",
         "| type | P | R | F1 | support |",
@@ -254,9 +274,13 @@ def markdown(report: Dict) -> str:
         lines.append(f"| {t} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | {m['support']} |")
     lines += ["", "## Confusion pairs (gold → predicted)", ""]
     lines += [f"- {c['gold']} → {c['predicted']}: {c['count']}" for c in report["confusion_pairs"]] or ["- none"]
-    lines += ["", "## Intent errors (most confident first)", "",
-              "| message | gold | predicted | confidence | DIET's top intent under the fallback |",
-              "| --- | --- | --- | --- | --- |"]
+    lines += [
+        "",
+        "## Intent errors (most confident first)",
+        "",
+        "| message | gold | predicted | confidence | DIET's top intent under the fallback |",
+        "| --- | --- | --- | --- | --- |",
+    ]
     for r in report["intent_errors"][:40]:
         under = f"{r['second']} ({r['second_confidence']:.2f})" if r["predicted"] == "nlu_fallback" else ""
         lines.append(f"| {r['text']} | {r['intent']} | {r['predicted']} | {r['confidence']:.2f} | {under} |")
@@ -302,10 +326,12 @@ def main(argv=None) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     Path(str(out) + ".md").write_text(markdown(report), encoding="utf-8")
     Path(str(out) + ".json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
-    print(f"intent accuracy {report['intent_accuracy']:.3f} (baseline {report['baseline']['intent_accuracy']:.3f}); "
-          f"entity micro-F1 {report['entities']['micro']['f1']:.3f} "
-          f"(baseline {report['baseline']['entities']['f1']:.3f}); "
-          f"parse median {report['latency_ms']['median']} ms; train {train_seconds} s")
+    print(
+        f"intent accuracy {report['intent_accuracy']:.3f} (baseline {report['baseline']['intent_accuracy']:.3f}); "
+        f"entity micro-F1 {report['entities']['micro']['f1']:.3f} "
+        f"(baseline {report['baseline']['entities']['f1']:.3f}); "
+        f"parse median {report['latency_ms']['median']} ms; train {train_seconds} s"
+    )
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ English questions about the policy are trained (nlu_data/*: "How much does a PhD
 degree=博士), so most reach the right answer; a message the NLU cannot place (nlu_fallback) and that has no
 Chinese in it should get `ASK_IN_CHINESE` rather than a generic fallback.
 """
+
 from __future__ import annotations
 
 import re

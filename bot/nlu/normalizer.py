@@ -8,6 +8,7 @@ then same-length typo fixes (bot.nlu.typos). Numbers are *not* rewritten here:
 For training examples whose text changes, entity offsets are carried over to the new text (character alignment);
 an annotation that cannot be carried over is dropped with a warning.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -83,8 +84,13 @@ class TextNormalizer(GraphComponent):
         self._max_chars = int(config.get("max_chars", MAX_CHARS))
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "TextNormalizer":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "TextNormalizer":
         return cls(config)
 
     @staticmethod

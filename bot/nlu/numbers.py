@@ -3,6 +3,7 @@
 Entities keep their offsets in the message; only their `value` is normalized (三十五岁 → "35", 十万 → "100000",
 第（九）条 → "9"). cn2an rejects a numeral with its unit (三十岁), so the unit is stripped first.
 """
+
 from __future__ import annotations
 
 import re
@@ -42,8 +43,11 @@ def parse_quantity(text: str, etype: str) -> Optional[str]:
         m = _DIGITS.search(text) or _CN.search(text)
         value = to_number(m.group(0)) if m else None
     elif etype == "amount":
-        m = re.fullmatch(r"(?P<n>\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万亿]+)"
-                         r"(?P<u>万元|万块|万|千元|千块|千|元|块钱|块)?", text)
+        m = re.fullmatch(
+            r"(?P<n>\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万亿]+)"
+            r"(?P<u>万元|万块|万|千元|千块|千|元|块钱|块)?",
+            text,
+        )
         if not m:
             return None
         value = to_number(m.group("n"))

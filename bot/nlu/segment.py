@@ -8,6 +8,7 @@ entity annotation") nor matched by a token pattern. Whitespace tokens are droppe
 Both the Rasa tokenizer (bot.nlu.tokenizer) and the spaCy pipeline (bot.nlu.spacy_pipeline) call `split_points`, so
 the two always agree on token boundaries.
 """
+
 from __future__ import annotations
 
 import glob
@@ -29,9 +30,11 @@ _UNIT = "|".join(UNITS)
 # Each alternative: named groups mark the parts that must start/end on a token boundary.
 _ATOMS = [
     # clause references: 第九条 第9条 第（九）条 第(9)条 第九款
-    re.compile(rf"(?P<a>第)\s*(?P<lp>[（(])?\s*(?P<n>\d{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*(?P<rp>[）)])?\s*(?P<u>条|款)"),
+    re.compile(
+        r"(?P<a>第)\s*(?P<lp>[（(])?\s*(?P<n>\d{1,2}|[一二三四五六七八九十]{1,3})\s*(?P<rp>[）)])?\s*(?P<u>条|款)"
+    ),
     # 条款九
-    re.compile(rf"(?P<a>条款)\s*(?P<n>\d{{1,2}}|[一二三四五六七八九十]{{1,3}})"),
+    re.compile(r"(?P<a>条款)\s*(?P<n>\d{1,2}|[一二三四五六七八九十]{1,3})"),
     # （九） — the label form of a clause
     re.compile(r"(?P<lp>[（(])(?P<n>[一二三四五六七八九十]{1,3})(?P<rp>[）)])"),
     # 九条 (no 第)
@@ -66,7 +69,7 @@ def split_tokens(tokens: Iterable[Tuple[str, int]], points: Set[int]) -> List[Tu
         cuts = sorted(p for p in points if start < p < end)
         bounds = [start] + cuts + [end]
         for a, b in zip(bounds, bounds[1:]):
-            piece = word[a - start:b - start]
+            piece = word[a - start : b - start]
             if piece.strip():
                 # strip surrounding spaces from a piece but keep its offset right
                 lead = len(piece) - len(piece.lstrip())

@@ -34,7 +34,8 @@ NEGATIONS = ("不是", "并非", "不算", "没有", "没", "不", "非")
 AGE_CONTEXT = re.compile(
     r"(?:(?:今年|刚满|年满|年龄|年纪)(?:是|为|已经)?\s*|(?i:\bI'm\s+|\bI am\s+|\baged?\s+))"
     r"(\d{2}|[一二三四五六七八九十]{2,3})(?![\d年天元万千块条])"
-    r"|(\d{2})(?=\s*(?i:years?\s+old))")
+    r"|(\d{2})(?=\s*(?i:years?\s+old))"
+)
 ORDINAL_PREFIXES = ("第", "头", "每", "那", "这", "哪", "下", "上", "前", "后", "某")
 # 一年 is a duration only right after a word like 签/满/干/待/服务 (签一年, 干了一年); 经费一年多少 is "per year"
 YEAR_ONE_CONTEXT = r"(签|满|干|待|期|了|做|服务|工作|约|续)$"
@@ -114,7 +115,7 @@ class EntityValues:
     def _plausible(doc: Doc, ent: Span, label: str) -> bool:
         """Context checks for numbers that name something else: 那一条 / 下一条 (not clause 1), 第一年 / 每年 /
         一年给多少 (not a duration of one year)."""
-        before = doc.text[max(0, ent.start_char - 2):ent.start_char]
+        before = doc.text[max(0, ent.start_char - 2) : ent.start_char]
         if label == "clause" and not re.match(r"^[第（(条]", ent.text):
             return not before.endswith(ORDINAL_PREFIXES) and not re.match(r"^[一两]条", ent.text)
         if label == "years":
@@ -151,7 +152,7 @@ class EntityValues:
             elif label in AS_TYPED_LABELS:
                 value = ent.text
             elif label == "full_time" and value == "全日制":
-                before = doc.text[max(0, ent.start_char - 3):ent.start_char]
+                before = doc.text[max(0, ent.start_char - 3) : ent.start_char]
                 if before.endswith(NEGATIONS):
                     value = "非全日制"
             if label in NUMERIC_LABELS and value and not self._plausible(doc, ent, label):
@@ -164,8 +165,9 @@ class EntityValues:
         spans = sorted(spans + self._bare_ages(doc, spans), key=lambda s: s.start)
         # a message that is only a number answers "how old are you" (the form asks age first)
         if not spans:
-            m = re.fullmatch(r"\s*(?:我)?(?:今年)?\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*(?:岁|周岁)?\s*[。.!！]?\s*",
-                             doc.text)
+            m = re.fullmatch(
+                r"\s*(?:我)?(?:今年)?\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*(?:岁|周岁)?\s*[。.!！]?\s*", doc.text
+            )
             if m:
                 value = parse_quantity(m.group(1), "age")
                 span = doc.char_span(m.start(1), m.end(1))
@@ -212,7 +214,7 @@ def build(out: Path = DEFAULT_DIR, jieba_dir: Optional[Path] = None) -> Path:
         shutil.rmtree(tmp)
     nlp.to_disk(tmp)
     if out.exists() and segment.directory_hash(str(out)) == segment.directory_hash(str(tmp)):
-        shutil.rmtree(tmp)        # unchanged: keep the old files (and their mtimes)
+        shutil.rmtree(tmp)  # unchanged: keep the old files (and their mtimes)
     else:
         if out.exists():
             shutil.rmtree(out)

@@ -7,6 +7,7 @@
 - tokens come from bot.nlu.segment: numbers are split from their units and clause references from the words
   around them; whitespace tokens are dropped.
 """
+
 from __future__ import annotations
 
 import logging
@@ -49,8 +50,13 @@ class KBJiebaTokenizer(JiebaTokenizer):
         return f"segmenter-{segment.SEGMENTER_VERSION}-dict-{segment.directory_hash(path)}"
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "KBJiebaTokenizer":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "KBJiebaTokenizer":
         ensure_dictionary(config.get("dictionary_path"))
         return super().create(config, model_storage, resource, execution_context)
 

@@ -3,6 +3,7 @@
 Only same-length replacements, so entity offsets stay valid; each wrong form is a non-word, so a correct message is
 never changed. Applied by bot.nlu.normalizer after policy_kb.normalize.normalize.
 """
+
 from __future__ import annotations
 
 import re

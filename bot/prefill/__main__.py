@@ -1,6 +1,7 @@
 """python -m bot.prefill make --profile p.json --applicant a.json --out out.docx [--json out.json] [--items …]
-   python -m bot.prefill purge [--all]
+python -m bot.prefill purge [--all]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,6 +23,7 @@ def _read_json(path: str) -> dict:
 def _applicant_keys(data: dict) -> dict:
     """Accept the field keys (id_number) or the form's Chinese labels (身份证号码) as keys."""
     from .applicant import FIELDS
+
     by_label = {f.label: f.key for f in FIELDS}
     return {by_label.get(k, k): v for k, v in data.items()}
 
@@ -30,6 +32,7 @@ def run_make(args) -> int:
     from .applicant import ApplicantError
     from .application import NothingToApply, prepare, to_json
     from .document import render
+
     profile = _read_json(args.profile) if args.profile else {}
     applicant = _applicant_keys(_read_json(args.applicant))
     items = [i.strip() for i in args.items.split(",") if i.strip()] if args.items else None
@@ -55,6 +58,7 @@ def run_make(args) -> int:
 
 def run_purge(args) -> int:
     from .store import Store
+
     store = Store()
     removed = store.purge(everything=args.all)
     print(f"removed {removed} application(s) from {store.directory}")

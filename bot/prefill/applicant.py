@@ -11,6 +11,7 @@ the self-check was given.
     missing_fields(applicant, profile)                  → ["name", "id_number", …]      (what to ask, in order)
     complete(applicant, profile)                        → Completed(applicant, profile, changed)
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,7 +22,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 from policy_kb.load import load_policy
-from policy_kb.profile import ProfileError, coerce, fields as profile_fields
+from policy_kb.profile import ProfileError, coerce
+from policy_kb.profile import fields as profile_fields
 
 from .validate import InvalidValue, age_on, check_id, check_phone, china_today, format_date
 
@@ -29,12 +31,12 @@ from .validate import InvalidValue, age_on, check_id, check_phone, china_today, 
 @dataclass(frozen=True)
 class Field:
     key: str
-    label: str                    # as the form prints it
-    parse: Callable               # (raw, today) → dict of updates; raises InvalidValue
-    aliases: tuple = ()           # words people use to name the field ("手机号填错了")
+    label: str  # as the form prints it
+    parse: Callable  # (raw, today) → dict of updates; raises InvalidValue
+    aliases: tuple = ()  # words people use to name the field ("手机号填错了")
     profile_field: str | None = None
     derived_from_id: bool = False
-    ask: str = ""                 # the question; profile fields use profile.yml's question
+    ask: str = ""  # the question; profile fields use profile.yml's question
 
     @property
     def question(self) -> str:
@@ -151,7 +153,7 @@ def _profile_choice(profile_field: str, key: str, vocabulary: str | None = None)
         if profile_field == "title_level":
             text = _clean(raw)
             if value != "无" and not _generic_title(text):
-                out["title_name"] = text      # 副主任医师: kept as written, the level beside it
+                out["title_name"] = text  # 副主任医师: kept as written, the level beside it
         return out
 
     return parse
@@ -170,34 +172,76 @@ def _free_text(key: str, label: str, shortest: int, longest: int):
         if len(text) > longest:
             raise InvalidValue(f"{label}太长了（最多{longest}个字），请简要填写。")
         return {key: text}
+
     return parse
 
 
 FIELDS: tuple[Field, ...] = (
     Field("name", "姓名", parse_name, ("姓名", "名字"), ask="请问您的姓名？"),
-    Field("id_number", "身份证号码", parse_id, ("身份证号码", "身份证号", "身份证", "证件号码", "证件号"),
-          ask="请提供您的18位居民身份证号码（仅用于生成申请预填表，到期自动删除）。"),
-    Field("phone", "手机号码", parse_phone, ("手机号码", "手机号", "手机", "联系电话", "电话号码", "电话"),
-          ask="请提供您的手机号码。"),
+    Field(
+        "id_number",
+        "身份证号码",
+        parse_id,
+        ("身份证号码", "身份证号", "身份证", "证件号码", "证件号"),
+        ask="请提供您的18位居民身份证号码（仅用于生成申请预填表，到期自动删除）。",
+    ),
+    Field(
+        "phone",
+        "手机号码",
+        parse_phone,
+        ("手机号码", "手机号", "手机", "联系电话", "电话号码", "电话"),
+        ask="请提供您的手机号码。",
+    ),
     Field("gender", "性别", _profile_choice("gender", "gender", "gender"), ("性别",), "gender", True),
-    Field("birth_date", "出生日期", parse_birth_date, ("出生日期", "出生年月日", "生日"), derived_from_id=True,
-          ask="请问您的出生日期（如1990-01-02）？"),
-    Field("degree", "最高学历/学位", _profile_choice("degree", "degree", "degree"), ("最高学历", "学历", "学位"),
-          "degree"),
-    Field("full_time", "是否全日制", _profile_choice("full_time", "full_time", "full_time"),
-          ("是否全日制", "学习方式"), "full_time"),
-    Field("school", "毕业院校", _free_text("school", "毕业院校", 2, 60), ("毕业院校", "毕业学校", "院校", "学校"),
-          ask="请问您的毕业院校（最高学历）？"),
-    Field("title_level", "专业技术职称", _profile_choice("title_level", "title_level", "title"),
-          ("专业技术职称", "职称"), "title_level"),
-    Field("employer", "拟就职/现工作单位", _free_text("employer", "拟就职/现工作单位", 2, 80),
-          ("拟就职单位", "现工作单位", "工作单位", "就职单位", "用人单位", "单位"),
-          ask="请问您拟就职或现工作的单位全称？"),
-    Field("address", "联系地址", _free_text("address", "联系地址", 5, 120),
-          ("联系地址", "通讯地址", "家庭住址", "住址", "地址"), ask="请提供您的联系地址（可收取邮件的地址）。"),
+    Field(
+        "birth_date",
+        "出生日期",
+        parse_birth_date,
+        ("出生日期", "出生年月日", "生日"),
+        derived_from_id=True,
+        ask="请问您的出生日期（如1990-01-02）？",
+    ),
+    Field(
+        "degree", "最高学历/学位", _profile_choice("degree", "degree", "degree"), ("最高学历", "学历", "学位"), "degree"
+    ),
+    Field(
+        "full_time",
+        "是否全日制",
+        _profile_choice("full_time", "full_time", "full_time"),
+        ("是否全日制", "学习方式"),
+        "full_time",
+    ),
+    Field(
+        "school",
+        "毕业院校",
+        _free_text("school", "毕业院校", 2, 60),
+        ("毕业院校", "毕业学校", "院校", "学校"),
+        ask="请问您的毕业院校（最高学历）？",
+    ),
+    Field(
+        "title_level",
+        "专业技术职称",
+        _profile_choice("title_level", "title_level", "title"),
+        ("专业技术职称", "职称"),
+        "title_level",
+    ),
+    Field(
+        "employer",
+        "拟就职/现工作单位",
+        _free_text("employer", "拟就职/现工作单位", 2, 80),
+        ("拟就职单位", "现工作单位", "工作单位", "就职单位", "用人单位", "单位"),
+        ask="请问您拟就职或现工作的单位全称？",
+    ),
+    Field(
+        "address",
+        "联系地址",
+        _free_text("address", "联系地址", 5, 120),
+        ("联系地址", "通讯地址", "家庭住址", "住址", "地址"),
+        ask="请提供您的联系地址（可收取邮件的地址）。",
+    ),
 )
 BY_KEY = {f.key: f for f in FIELDS}
-EXTRA_KEYS = ("title_name",)          # kept beside a field, never asked
+EXTRA_KEYS = ("title_name",)  # kept beside a field, never asked
 PERSONAL_KEYS = ("id_number", "phone")
 
 
@@ -212,11 +256,15 @@ class ApplicantError(ValueError):
 # --------------------------------------------------------------------------------------------------------------
 # Consistency: the ID number against the gender, birth date and age stated elsewhere
 
+
 def known_values(applicant: dict | None, profile: dict | None = None) -> dict:
     """Applicant values, with the self-check facts (and its age) filling what the applicant has not given."""
     profile = profile or {}
-    out = {f.key: profile[f.profile_field] for f in FIELDS
-           if f.profile_field and profile.get(f.profile_field) not in (None, "")}
+    out = {
+        f.key: profile[f.profile_field]
+        for f in FIELDS
+        if f.profile_field and profile.get(f.profile_field) not in (None, "")
+    }
     if profile.get("age") not in (None, ""):
         out["age"] = profile["age"]
     out.update({k: v for k, v in (applicant or {}).items() if v not in (None, "")})
@@ -250,20 +298,24 @@ def conflicts(key: str, values: dict, known: dict, today: dt.date | None = None)
         if known.get("gender") and known["gender"] != facts["gender"]:
             out.append(f"身份证号码显示性别为“{facts['gender']}”，与您提供的性别“{known['gender']}”不一致")
         if known.get("birth_date") and known["birth_date"] != facts["birth_date"]:
-            out.append(f"身份证号码显示出生日期为{_date(facts['birth_date'])}，"
-                       f"与您填写的出生日期{_date(known['birth_date'])}不一致")
+            out.append(
+                f"身份证号码显示出生日期为{_date(facts['birth_date'])}，"
+                f"与您填写的出生日期{_date(known['birth_date'])}不一致"
+            )
         out.append(_age_conflict(facts["birth_date"], known.get("age"), "身份证号码显示", today))
     elif key in ("gender", "birth_date"):
         try:
             facts = from_id(known["id_number"], today) if known.get("id_number") else {}
-        except InvalidValue:              # an invalid ID number is reported on its own field
+        except InvalidValue:  # an invalid ID number is reported on its own field
             facts = {}
         if key == "gender" and facts and facts["gender"] != values["gender"]:
             out.append(f"您填写的性别“{values['gender']}”与身份证号码显示的性别“{facts['gender']}”不一致")
         if key == "birth_date":
             if facts and facts["birth_date"] != values["birth_date"]:
-                out.append(f"您填写的出生日期{_date(values['birth_date'])}与身份证号码显示的出生日期"
-                           f"{_date(facts['birth_date'])}不一致")
+                out.append(
+                    f"您填写的出生日期{_date(values['birth_date'])}与身份证号码显示的出生日期"
+                    f"{_date(facts['birth_date'])}不一致"
+                )
             out.append(_age_conflict(values["birth_date"], known.get("age"), "您填写的", today))
     return [m for m in out if m]
 
@@ -276,8 +328,11 @@ def validate_field(key: str, raw, known: dict | None = None, today: dt.date | No
     values = f.parse(raw, today)
     problems = conflicts(key, values, known, today)
     if problems:
-        hint = ("请核对身份证号码；如果之前提供的信息有误，请告诉我正确的信息。" if key == "id_number"
-                else "请核对后重新填写。")
+        hint = (
+            "请核对身份证号码；如果之前提供的信息有误，请告诉我正确的信息。"
+            if key == "id_number"
+            else "请核对后重新填写。"
+        )
         raise InvalidValue("；".join(problems) + "。" + hint)
     return values
 
@@ -285,8 +340,7 @@ def validate_field(key: str, raw, known: dict | None = None, today: dt.date | No
 def missing_fields(applicant: dict | None, profile: dict | None = None) -> list[str]:
     """The keys still to ask, in order; facts the self-check knows and those the ID number gives are skipped."""
     known = known_values(applicant, profile)
-    return [f.key for f in FIELDS
-            if f.key not in known and not (f.derived_from_id and known.get("id_number"))]
+    return [f.key for f in FIELDS if f.key not in known and not (f.derived_from_id and known.get("id_number"))]
 
 
 def next_question(applicant: dict | None, profile: dict | None = None) -> tuple[str, str] | None:
@@ -298,11 +352,12 @@ def next_question(applicant: dict | None, profile: dict | None = None) -> tuple[
 # --------------------------------------------------------------------------------------------------------------
 # The complete record the document prints
 
+
 @dataclass
 class Completed:
-    applicant: dict          # every field, normalized, plus age (周岁 on the application date)
-    profile: dict            # the self-check profile with the applicant's facts (gender, age, degree …) in it
-    changed: dict            # profile facts the applicant's answers changed: {field: (old, new)}
+    applicant: dict  # every field, normalized, plus age (周岁 on the application date)
+    profile: dict  # the self-check profile with the applicant's facts (gender, age, degree …) in it
+    changed: dict  # profile facts the applicant's answers changed: {field: (old, new)}
 
 
 def complete(applicant: dict, profile: dict | None = None, today: dt.date | None = None) -> Completed:
@@ -322,7 +377,7 @@ def complete(applicant: dict, profile: dict | None = None, today: dt.date | None
             continue
         found = conflicts(f.key, values, {k: v for k, v in known.items() if k != f.key}, today)
         if found and f.key != "id_number" and "id_number" in problems:
-            found = []                    # reported once, on the ID number
+            found = []  # reported once, on the ID number
         if found:
             problems[f.key] = "；".join(found)
         out.update(values)

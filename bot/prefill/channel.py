@@ -14,6 +14,7 @@ Registering the channel (Rasa calls `blueprint()` at startup) installs the perso
 (logmask.install) in the Rasa server process; the channel also purges expired applications when the server
 starts and every hour.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -33,10 +34,17 @@ from .store import Store
 log = logging.getLogger(__name__)
 
 NAME = re.compile(r"([A-Za-z0-9_-]{43})(\.json|\.docx)?")
-MIME = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "json": "application/json; charset=utf-8"}
-NO_STORE = {"Cache-Control": "no-store, max-age=0", "Pragma": "no-cache", "Referrer-Policy": "no-referrer",
-            "X-Content-Type-Options": "nosniff", "X-Robots-Tag": "noindex, nofollow"}
+MIME = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "json": "application/json; charset=utf-8",
+}
+NO_STORE = {
+    "Cache-Control": "no-store, max-age=0",
+    "Pragma": "no-cache",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "X-Robots-Tag": "noindex, nofollow",
+}
 NOT_FOUND = "未找到该文件，或下载链接已过期。请回到对话中重新生成申请预填表。"
 PURGE_EVERY_SECONDS = 3600
 
@@ -57,8 +65,10 @@ def serve(store: Store, name: str) -> response.HTTPResponse:
     body, reference = found
     filename = f"{TITLE}-{reference}.{kind}"
     ascii_name = f"prefill-{reference}.{kind}"
-    headers = {**NO_STORE, "Content-Disposition":
-               f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"}
+    headers = {
+        **NO_STORE,
+        "Content-Disposition": f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}",
+    }
     return response.raw(body, content_type=MIME[kind], headers=headers)
 
 
@@ -94,7 +104,7 @@ class PrefillDownloads(InputChannel):
             while True:
                 try:
                     self._store().purge()
-                except Exception:                     # never let the loop die; say so
+                except Exception:  # never let the loop die; say so
                     log.exception("prefill purge failed")
                 await asyncio.sleep(PURGE_EVERY_SECONDS)
 

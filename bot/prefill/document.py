@@ -5,6 +5,7 @@ Layout: title, basis line, reference and date, the prefill notice; 一、申请�
 text it comes from); 四、责任单位及说明; 五、申报材料与程序; 六、申请人承诺 with signature and date lines;
 七、受理单位意见. Fonts carry a w:eastAsia name so Word and WPS render the Chinese in 宋体/仿宋/黑体.
 """
+
 from __future__ import annotations
 
 import io
@@ -20,8 +21,16 @@ BODY_FONT, TABLE_FONT, HEADING_FONT, TITLE_FONT = "仿宋", "宋体", "黑体", 
 LATIN_FONT = "Times New Roman"
 
 # The applicant grid: pairs share a row, single fields span it.
-GRID = (("name", "gender"), ("birth_date", "age"), ("id_number",), ("phone", "full_time"),
-        ("degree", "title_level"), ("school",), ("employer",), ("address",))
+GRID = (
+    ("name", "gender"),
+    ("birth_date", "age"),
+    ("id_number",),
+    ("phone", "full_time"),
+    ("degree", "title_level"),
+    ("school",),
+    ("employer",),
+    ("address",),
+)
 ITEM_COLUMNS = ("序号", "条款", "待遇项目", "金额标准", "发放方式", "资金来源", "自查结果")
 CONDITION_COLUMNS = ("序号", "条件", "原文依据", "申请人自述情况")
 
@@ -91,7 +100,7 @@ def _header_row(table, columns) -> None:
     for cell, text in zip(table.rows[0].cells, columns):
         _cell(cell, text, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     tr_pr = table.rows[0]._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")          # repeat the header row on each page
+    header = OxmlElement("w:tblHeader")  # repeat the header row on each page
     tr_pr.append(header)
 
 
@@ -118,9 +127,15 @@ def _items(doc, payload: dict) -> None:
     _header_row(table, ITEM_COLUMNS)
     for n, item in enumerate(payload["items"], 1):
         cells = table.add_row().cells
-        values = (str(n), item["citation"], item["name"], item["amount_text"] or "（非资金待遇）",
-                  (item["schedule"] or {}).get("text", "—"), item["payer"] or item["payer_note"] or "—",
-                  item["status_label"])
+        values = (
+            str(n),
+            item["citation"],
+            item["name"],
+            item["amount_text"] or "（非资金待遇）",
+            (item["schedule"] or {}).get("text", "—"),
+            item["payer"] or item["payer_note"] or "—",
+            item["status_label"],
+        )
         for cell, text in zip(cells, values):
             _cell(cell, text, size=9)
 
@@ -153,8 +168,12 @@ def _units_and_notes(doc, payload: dict) -> None:
 def _signature(doc, payload: dict) -> None:
     _para(doc, payload["declaration"])
     _para(doc, "")
-    _para(doc, "申请人签名：____________________        日期：________年____月____日",
-          align=WD_ALIGN_PARAGRAPH.RIGHT, space_after=12)
+    _para(
+        doc,
+        "申请人签名：____________________        日期：________年____月____日",
+        align=WD_ALIGN_PARAGRAPH.RIGHT,
+        space_after=12,
+    )
 
 
 def _office(doc) -> None:
@@ -163,8 +182,12 @@ def _office(doc) -> None:
     _cell(cell, "（由责任单位填写）", size=10.5)
     for _ in range(3):
         _para(cell, "")
-    _para(cell, "经办人：______________    审核人：______________    日期：________年____月____日（盖章）",
-          font=TABLE_FONT, size=10.5)
+    _para(
+        cell,
+        "经办人：______________    审核人：______________    日期：________年____月____日（盖章）",
+        font=TABLE_FONT,
+        size=10.5,
+    )
 
 
 def _footer(doc, payload: dict) -> None:
@@ -180,8 +203,13 @@ def render(payload: dict) -> bytes:
     policy = payload["policy"]
     _para(doc, payload["title"], font=TITLE_FONT, size=20, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=6)
     _para(doc, f"（依据{policy['doc_number']}《{policy['title']}》）", size=12, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _para(doc, f"预填编号：{payload['reference']}        生成日期：{payload['generated_date']}", size=11,
-          align=WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
+    _para(
+        doc,
+        f"预填编号：{payload['reference']}        生成日期：{payload['generated_date']}",
+        size=11,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        space_after=8,
+    )
     notice = _para(doc)
     _font(notice.add_run("预填说明："), HEADING_FONT, 11, True)
     _font(notice.add_run(payload["prefill_notice"]), BODY_FONT, 11)

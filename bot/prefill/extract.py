@@ -6,6 +6,7 @@ at the start of a segment (“单位：东川区人民医院”, “地址是…
 to the field the correction names. Each value goes through `applicant.validate_field`, so a wrong value comes back
 as an error message for that field, never as a value.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,7 +18,9 @@ from .applicant import DATE_FORMS, FIELDS, validate_field, vocabulary_value
 from .validate import InvalidValue
 
 CORRECTION = re.compile(r"填错|写错|输错|打错|弄错|搞错|错了|不对|有误|更正|修改|改一下|改成|改为|换成|更改|重新填")
-LEADS = re.compile(r"^(?:另外|还有|然后|以及|并且|而且|我的|我|本人的|本人|应该是|应为|正确的是|正确的|改成|改为|换成|是)+")
+LEADS = re.compile(
+    r"^(?:另外|还有|然后|以及|并且|而且|我的|我|本人的|本人|应该是|应为|正确的是|正确的|改成|改为|换成|是)+"
+)
 SEPARATORS = re.compile(r"[，,；;。\n！!？?]+")
 LABEL_GLUE = r"(?:是|为|:|：|填|写|叫|\s)*"
 ID_SHAPE = re.compile(r"(?<![0-9])[0-9](?:[ \-]?[0-9]){16}[ \-]?[0-9Xx](?![0-9Xx])")
@@ -32,9 +35,9 @@ ALIASES = sorted(((a, f.key) for f in FIELDS for a in f.aliases), key=lambda x: 
 
 @dataclass
 class Extraction:
-    values: dict = field(default_factory=dict)        # slot updates, validated
-    errors: dict = field(default_factory=dict)        # key → Chinese message (ask that field again)
-    corrected: str | None = None                      # the field a correction names (“手机号填错了”)
+    values: dict = field(default_factory=dict)  # slot updates, validated
+    errors: dict = field(default_factory=dict)  # key → Chinese message (ask that field again)
+    corrected: str | None = None  # the field a correction names (“手机号填错了”)
 
 
 def correction_target(text: str) -> str | None:
@@ -112,14 +115,15 @@ def extract_fields(text: str, known: dict | None = None, today: dt.date | None =
     return out
 
 
-def read_answer(text: str, requested: str | None, known: dict | None = None,
-                today: dt.date | None = None) -> Extraction:
+def read_answer(
+    text: str, requested: str | None, known: dict | None = None, today: dt.date | None = None
+) -> Extraction:
     """What a form turn gives: every field the message names, and, when it names none of them, the whole message
     as the answer to the field that was asked (`requested`), e.g. “张三” after “请问您的姓名？”."""
     out = extract_fields(text, known, today)
     if requested and requested not in out.values and requested not in out.errors and not out.corrected:
         whole = SEPARATORS.sub("", unicodedata.normalize("NFKC", text or "")).strip()
-        value = LEADS.sub("", whole).strip() or whole          # “是” is an answer, not a lead-in
+        value = LEADS.sub("", whole).strip() or whole  # “是” is an answer, not a lead-in
         if value and not out.values:
             _try(out, requested, value, dict(known or {}), today)
     return out

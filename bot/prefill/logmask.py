@@ -10,6 +10,7 @@ so `install()` does three things:
 
 Rasa's structlog output is rendered to a string and passed to a stdlib logger, so it is covered too.
 """
+
 from __future__ import annotations
 
 import logging
@@ -27,6 +28,7 @@ def mask_log_text(text: str) -> str:
     """What a log line may say: personal numbers, download tokens and WeChat users' ids masked."""
     text = OPENID.sub(lambda m: (m.group(1) or "") + m.group(2) + "…", mask_text(text))
     return CONVERSATION.sub(lambda m: m.group(1) + m.group(2) + "…", text)
+
 
 _FORMATTER = logging.Formatter()
 
@@ -72,8 +74,10 @@ def install(logger: logging.Logger | None = None) -> PersonalDataFilter:
             handler.addFilter(flt)
     current = logging.getLogRecordFactory()
     if current is not _installed_factory:
+
         def factory(*args, **kwargs):
             return mask_record(current(*args, **kwargs))
+
         _installed_factory = factory
         logging.setLogRecordFactory(factory)
     return flt

@@ -4,6 +4,7 @@ two always say the same thing.
 Every policy fact in it (item names, citations, amounts, schedules, payers, units, condition labels and quotes,
 discretion, ambiguities, silences) is copied from the eligibility engine's results and the knowledge base.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,11 +18,15 @@ from .validate import format_date
 
 SCHEMA = "dongchuan-talent-prefill/1"
 TITLE = "东川区人才政策待遇申请预填表"
-NOTICE = ("本表是东川人才政策助手根据申请人自述信息生成的预填表，仅供申请人核对、签字后提交，不是审批结果，"
-          "也不代表已受理。所列待遇、金额和条件摘自政策原文；能否享受、享受金额及发放以责任单位审核认定为准。"
-          "申报材料、申报时间和受理方式以责任单位规定为准。")
-DECLARATION = ("本人承诺以上信息真实有效，所自述的条件与本人实际情况相符，并同意责任单位为审核本申请核实上述信息。"
-               "如有虚假，本人愿承担相应责任。")
+NOTICE = (
+    "本表是东川人才政策助手根据申请人自述信息生成的预填表，仅供申请人核对、签字后提交，不是审批结果，"
+    "也不代表已受理。所列待遇、金额和条件摘自政策原文；能否享受、享受金额及发放以责任单位审核认定为准。"
+    "申报材料、申报时间和受理方式以责任单位规定为准。"
+)
+DECLARATION = (
+    "本人承诺以上信息真实有效，所自述的条件与本人实际情况相符，并同意责任单位为审核本申请核实上述信息。"
+    "如有虚假，本人愿承担相应责任。"
+)
 SILENCE_TOPICS = ("materials", "deadline", "where_to_apply", "procedure")
 
 
@@ -47,8 +52,14 @@ def applicant_rows(applicant: dict) -> list[dict]:
             text = f"{text}（{applicant['title_name']}）"
         rows.append({"key": f.key, "label": f.label, "value": applicant.get(f.key), "text": text})
         if f.key == "birth_date":
-            rows.append({"key": "age", "label": profile_fields()["age"]["label"], "value": applicant.get("age"),
-                         "text": display("age", applicant.get("age"))})
+            rows.append(
+                {
+                    "key": "age",
+                    "label": profile_fields()["age"]["label"],
+                    "value": applicant.get("age"),
+                    "text": display("age", applicant.get("age")),
+                }
+            )
     return rows
 
 
@@ -87,8 +98,15 @@ def item_entry(r: ItemResult) -> dict:
         "amount_max": r.amount_max,
         "amount_quote": (item.get("amount") or {}).get("quote"),
         "schedule": (
-            {"text": r.schedule.text, "per_year": r.schedule.per_year, "years": r.schedule.years,
-             "total": r.schedule.total} if r.schedule else None),
+            {
+                "text": r.schedule.text,
+                "per_year": r.schedule.per_year,
+                "years": r.schedule.years,
+                "total": r.schedule.total,
+            }
+            if r.schedule
+            else None
+        ),
         "payment_quote": (item.get("payment") or {}).get("quote"),
         "payer": r.payer,
         "payer_note": r.payer_note,
@@ -107,8 +125,15 @@ def _jsonable_profile(profile: dict) -> dict:
     return {k: sorted(v) if isinstance(v, (set, frozenset)) else v for k, v in profile.items()}
 
 
-def build_payload(*, reference: str, applicant: dict, profile: dict, results: list[ItemResult],
-                  generated_at: dt.datetime, expires_at: dt.datetime | None = None) -> dict:
+def build_payload(
+    *,
+    reference: str,
+    applicant: dict,
+    profile: dict,
+    results: list[ItemResult],
+    generated_at: dt.datetime,
+    expires_at: dt.datetime | None = None,
+) -> dict:
     """The application as one JSON-serialisable dict."""
     policy = load_policy()
     doc = policy.document
@@ -127,8 +152,13 @@ def build_payload(*, reference: str, applicant: dict, profile: dict, results: li
         "generated_date": format_date(generated_at.date()),
         "expires_at": expires_at.isoformat(timespec="seconds") if expires_at else None,
         "prefill_notice": NOTICE,
-        "policy": {"doc_number": doc["doc_number"], "title": doc["title"], "issuers": list(doc["issuers"]),
-                   "date": str(doc["date"]), "status": doc.get("status")},
+        "policy": {
+            "doc_number": doc["doc_number"],
+            "title": doc["title"],
+            "issuers": list(doc["issuers"]),
+            "date": str(doc["date"]),
+            "status": doc.get("status"),
+        },
         "applicant": dict(applicant),
         "applicant_rows": applicant_rows(applicant),
         "self_check_profile": _jsonable_profile(profile),
@@ -140,11 +170,11 @@ def build_payload(*, reference: str, applicant: dict, profile: dict, results: li
     }
 
 
-
 def chat_summary(applicant: dict, profile: dict | None = None) -> str:
     """The fields so far, one per line, for a chat reply: ID and phone masked (5301**********1234, 138****8000)."""
     from .applicant import known_values
     from .validate import mask_id, mask_phone
+
     known = known_values(applicant, profile)
     lines = []
     for f in FIELDS:

@@ -13,6 +13,7 @@ one server downloads through any other. The same rules as the file store (store.
 
 Tables `prefill_applications` and `prefill_personal_values`, created on first use (SQLAlchemy Core).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -28,7 +29,8 @@ from .store import KINDS, TOKEN_SHAPE, Stored, _digest, retention_days
 log = logging.getLogger(__name__)
 metadata = sa.MetaData()
 applications = sa.Table(
-    "prefill_applications", metadata,
+    "prefill_applications",
+    metadata,
     sa.Column("token_sha256", sa.String(64), primary_key=True),
     sa.Column("reference", sa.String(64), nullable=False),
     sa.Column("docx", sa.LargeBinary, nullable=False),
@@ -37,7 +39,8 @@ applications = sa.Table(
     sa.Column("expires", sa.Float, nullable=False, index=True),
 )
 personal_values = sa.Table(
-    "prefill_personal_values", metadata,
+    "prefill_personal_values",
+    metadata,
     sa.Column("ref", sa.String(32), primary_key=True),
     sa.Column("kind", sa.String(16), nullable=False),
     sa.Column("value", sa.Text, nullable=False),
@@ -70,16 +73,33 @@ class SQLStore:
         token = secrets.token_urlsafe(32)
         expires = now + self.retention * 86400
         with self.engine.begin() as conn:
-            conn.execute(applications.insert().values(token_sha256=_digest(token), reference=reference, docx=docx,
-                                                      json=json_bytes, created=now, expires=expires))
+            conn.execute(
+                applications.insert().values(
+                    token_sha256=_digest(token),
+                    reference=reference,
+                    docx=docx,
+                    json=json_bytes,
+                    created=now,
+                    expires=expires,
+                )
+            )
         log.info("prefill %s stored, expires in %.1f days", reference, self.retention)
-        return Stored(token, reference, None, None, dt.datetime.fromtimestamp(now, dt.timezone.utc),
-                      dt.datetime.fromtimestamp(expires, dt.timezone.utc))
+        return Stored(
+            token,
+            reference,
+            None,
+            None,
+            dt.datetime.fromtimestamp(now, dt.timezone.utc),
+            dt.datetime.fromtimestamp(expires, dt.timezone.utc),
+        )
 
     def lookup(self, token, now: float | None = None) -> dict | None:
         """The live record of a token, without the documents (None for malformed, unknown or expired)."""
-        row = self._row(token, [applications.c.token_sha256, applications.c.reference, applications.c.created,
-                                applications.c.expires], now)
+        row = self._row(
+            token,
+            [applications.c.token_sha256, applications.c.reference, applications.c.created, applications.c.expires],
+            now,
+        )
         return dict(row._mapping) if row is not None else None
 
     def fetch(self, token, kind: str = "docx", now: float | None = None) -> tuple[bytes, str] | None:
@@ -99,8 +119,11 @@ class SQLStore:
         now = time.time() if now is None else now
         digest = _digest(token)
         with self.engine.begin() as conn:
-            row = conn.execute(sa.select(*columns, applications.c.expires.label("_expires"))
-                               .where(applications.c.token_sha256 == digest)).first()
+            row = conn.execute(
+                sa.select(*columns, applications.c.expires.label("_expires")).where(
+                    applications.c.token_sha256 == digest
+                )
+            ).first()
             if row is not None and row._expires <= now:
                 conn.execute(applications.delete().where(applications.c.token_sha256 == digest))
                 return None
@@ -117,8 +140,11 @@ class SQLStore:
             return {}
         cutoff = (time.time() if now is None else now) - self.retention * 86400
         with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(personal_values.c.ref, personal_values.c.value)
-                                .where(personal_values.c.ref.in_(list(refs)), personal_values.c.created > cutoff))
+            rows = conn.execute(
+                sa.select(personal_values.c.ref, personal_values.c.value).where(
+                    personal_values.c.ref.in_(list(refs)), personal_values.c.created > cutoff
+                )
+            )
             return {ref: value for ref, value in rows}
 
     def purge(self, everything: bool = False, now: float | None = None) -> int:
@@ -129,8 +155,7 @@ class SQLStore:
                 conn.execute(personal_values.delete())
             else:
                 removed = conn.execute(applications.delete().where(applications.c.expires <= now)).rowcount
-                conn.execute(personal_values.delete()
-                             .where(personal_values.c.created <= now - self.retention * 86400))
+                conn.execute(personal_values.delete().where(personal_values.c.created <= now - self.retention * 86400))
         if removed:
             log.info("prefill purge removed %d application(s)", removed)
         return removed

@@ -13,6 +13,7 @@
 - With `PREFILL_DATABASE_URL` set (several servers: docs/deploy.md), `Store()` is sql_store.SQLStore instead: the
   same API and rules, every record and document in that database, shared by all servers.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -32,10 +33,10 @@ import sqlite_utils
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DIR = ROOT / "var" / "prefill"
 DEFAULT_RETENTION_DAYS = 7.0
-TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{43}")        # secrets.token_urlsafe(32)
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{43}")  # secrets.token_urlsafe(32)
 KINDS = {"docx": ".docx", "json": ".json"}
 TABLE = "applications"
-VALUES = "personal_values"                             # the vault: ID numbers and phones typed in the chat (vault.py)
+VALUES = "personal_values"  # the vault: ID numbers and phones typed in the chat (vault.py)
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +60,7 @@ def _digest(token: str) -> str:
 class Stored:
     token: str
     reference: str
-    docx_path: Path | None          # None in the SQL store (documents are rows)
+    docx_path: Path | None  # None in the SQL store (documents are rows)
     json_path: Path | None
     created_at: dt.datetime
     expires_at: dt.datetime
@@ -69,7 +70,7 @@ class Store:
     def __new__(cls, directory: str | Path | None = None, retention: float | None = None):
         url = os.environ.get("PREFILL_DATABASE_URL", "").strip()
         if cls is Store and directory is None and url:
-            from .sql_store import SQLStore   # several servers: one database for all (sql_store.py)
+            from .sql_store import SQLStore  # several servers: one database for all (sql_store.py)
 
             return SQLStore(url, retention)
         return super().__new__(cls)
@@ -84,16 +85,27 @@ class Store:
         self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         index = self.directory / "index.db"
         if not index.exists():
-            os.close(os.open(index, os.O_WRONLY | os.O_CREAT, 0o600))   # SQLite keeps the mode it finds
+            os.close(os.open(index, os.O_WRONLY | os.O_CREAT, 0o600))  # SQLite keeps the mode it finds
         conn = sqlite3.connect(index, timeout=10)
         try:
             db = sqlite_utils.Database(conn)
             if TABLE not in db.table_names():
-                db[TABLE].create({"token_sha256": str, "reference": str, "docx": str, "json": str,
-                                  "created": float, "expires": float}, pk="token_sha256", if_not_exists=True)
+                db[TABLE].create(
+                    {
+                        "token_sha256": str,
+                        "reference": str,
+                        "docx": str,
+                        "json": str,
+                        "created": float,
+                        "expires": float,
+                    },
+                    pk="token_sha256",
+                    if_not_exists=True,
+                )
             if VALUES not in db.table_names():
-                db[VALUES].create({"ref": str, "kind": str, "value": str, "created": float}, pk="ref",
-                                  if_not_exists=True)
+                db[VALUES].create(
+                    {"ref": str, "kind": str, "value": str, "created": float}, pk="ref", if_not_exists=True
+                )
             yield db
         finally:
             conn.close()
@@ -126,11 +138,25 @@ class Store:
         docx_path, json_path = self._write(".docx", docx), self._write(".json", json_bytes)
         expires = now + self.retention * 86400
         with self._db() as db:
-            db[TABLE].insert({"token_sha256": _digest(token), "reference": reference, "docx": docx_path.name,
-                              "json": json_path.name, "created": now, "expires": expires})
+            db[TABLE].insert(
+                {
+                    "token_sha256": _digest(token),
+                    "reference": reference,
+                    "docx": docx_path.name,
+                    "json": json_path.name,
+                    "created": now,
+                    "expires": expires,
+                }
+            )
         log.info("prefill %s stored, expires in %.1f days", reference, self.retention)
-        return Stored(token, reference, docx_path, json_path, dt.datetime.fromtimestamp(now, dt.timezone.utc),
-                      dt.datetime.fromtimestamp(expires, dt.timezone.utc))
+        return Stored(
+            token,
+            reference,
+            docx_path,
+            json_path,
+            dt.datetime.fromtimestamp(now, dt.timezone.utc),
+            dt.datetime.fromtimestamp(expires, dt.timezone.utc),
+        )
 
     def lookup(self, token, now: float | None = None) -> dict | None:
         """The live record of a token (None for a malformed, unknown or expired one; an expired one is purged)."""
@@ -162,14 +188,15 @@ class Store:
         path, reference = found
         try:
             return path.read_bytes(), reference
-        except OSError:          # purged between lookup and read
+        except OSError:  # purged between lookup and read
             return None
 
     def keep(self, ref: str, kind: str, value: str, now: float | None = None) -> None:
         """Hold one personal value (an ID number, a phone) under `ref` until the retention ends."""
         with self._db() as db:
-            db[VALUES].insert({"ref": ref, "kind": kind, "value": value,
-                               "created": time.time() if now is None else now}, replace=True)
+            db[VALUES].insert(
+                {"ref": ref, "kind": kind, "value": value, "created": time.time() if now is None else now}, replace=True
+            )
 
     def values(self, refs: list[str], now: float | None = None) -> dict[str, str]:
         """ref → value for the refs still held (an expired or unknown ref is absent)."""
@@ -178,8 +205,9 @@ class Store:
         cutoff = (time.time() if now is None else now) - self.retention * 86400
         marks = ",".join("?" * len(refs))
         with self._db() as db:
-            rows = db.execute(f"select ref, value from {VALUES} where ref in ({marks}) and created > ?",
-                              [*refs, cutoff]).fetchall()
+            rows = db.execute(
+                f"select ref, value from {VALUES} where ref in ({marks}) and created > ?", [*refs, cutoff]
+            ).fetchall()
         return dict(rows)
 
     def purge(self, everything: bool = False, now: float | None = None) -> int:

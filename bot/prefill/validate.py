@@ -4,13 +4,13 @@ Each checker takes what a person typed (full-width digits, spaces, dashes, a +86
 the normalized value, or raises `InvalidValue` with a Chinese message saying what is wrong and what to type.
 `mask_id` / `mask_phone` are what chat replies show; `mask_text` hides any such number inside free text (logs).
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
-
 
 CHINA = dt.timezone(dt.timedelta(hours=8), "CST")
 
@@ -27,8 +27,41 @@ class InvalidValue(ValueError):
 # GB/T 2260 province-level codes (the first two digits), plus 81/82/83 used by the residence permits of
 # Hong Kong, Macao and Taiwan residents. The county part (digits 3–6) changes every year and is not checked.
 PROVINCE_CODES = {
-    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42", "43",
-    "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71", "81", "82", "83",
+    "11",
+    "12",
+    "13",
+    "14",
+    "15",
+    "21",
+    "22",
+    "23",
+    "31",
+    "32",
+    "33",
+    "34",
+    "35",
+    "36",
+    "37",
+    "41",
+    "42",
+    "43",
+    "44",
+    "45",
+    "46",
+    "50",
+    "51",
+    "52",
+    "53",
+    "54",
+    "61",
+    "62",
+    "63",
+    "64",
+    "65",
+    "71",
+    "81",
+    "82",
+    "83",
 }
 # ISO 7064 MOD 11-2 as GB 11643-1999 writes it: weights 2^(17-i) mod 11, check characters indexed by sum mod 11.
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -51,9 +84,9 @@ def id_check_char(first17: str) -> str:
 
 @dataclass(frozen=True)
 class IdNumber:
-    number: str            # 18 characters, X upper-case
+    number: str  # 18 characters, X upper-case
     birth_date: dt.date
-    gender: str            # 男 / 女 (odd / even 17th digit)
+    gender: str  # 男 / 女 (odd / even 17th digit)
 
     @property
     def masked(self) -> str:
@@ -69,7 +102,9 @@ def check_id(raw, today: dt.date | None = None) -> IdNumber:
     if len(number) == 15 and number.isdigit():
         raise InvalidValue("这是15位的旧身份证号码，请提供现行的18位居民身份证号码。")
     if len(number) != 18:
-        raise InvalidValue(f"身份证号码应为18位（17位数字加1位校验码，最后一位可能是X），您输入的是{len(number)}位，请核对后重新输入。")
+        raise InvalidValue(
+            f"身份证号码应为18位（17位数字加1位校验码，最后一位可能是X），您输入的是{len(number)}位，请核对后重新输入。"
+        )
     if not (number[:17].isdigit() and number[:17].isascii() and (number[17].isdigit() or number[17] == "X")):
         raise InvalidValue("身份证号码的前17位应为数字，最后一位为数字或字母X，请核对后重新输入。")
     if number[:2] not in PROVINCE_CODES:
@@ -96,7 +131,7 @@ def check_phone(raw) -> str:
         raise InvalidValue("请提供11位手机号码。")
     for prefix in ("+86", "0086", "86"):
         if text.startswith(prefix) and len(text) == 11 + len(prefix):
-            text = text[len(prefix):]
+            text = text[len(prefix) :]
             break
     if not (text.isdigit() and text.isascii()):
         raise InvalidValue("手机号码只能包含数字（可带+86），请核对后重新输入。")
@@ -121,6 +156,7 @@ def format_date(day: dt.date) -> str:
 # --------------------------------------------------------------------------------------------------------------
 # Masking
 
+
 def mask_id(number: str) -> str:
     """530113199001011234 → 5301**********1234"""
     n = _normalize(number)
@@ -138,7 +174,9 @@ _SEP = r"[ \t\-－]?"
 # An ID number, possibly typed with spaces or dashes between digits.
 ID_IN_TEXT = re.compile(rf"(?<![0-9０-９]){_D}(?:{_SEP}{_D}){{16}}{_SEP}[0-9０-９XxＸｘ](?![0-9０-９])")
 # A mobile number, possibly with +86 and separators.
-PHONE_IN_TEXT = re.compile(rf"(?<![0-9０-９])(?:(?:\+|00)?86{_SEP})?[1１][3-9３-９]{_D}(?:{_SEP}{_D}){{8}}(?![0-9０-９])")
+PHONE_IN_TEXT = re.compile(
+    rf"(?<![0-9０-９])(?:(?:\+|00)?86{_SEP})?[1１][3-9３-９]{_D}(?:{_SEP}{_D}){{8}}(?![0-9０-９])"
+)
 _NOT_DIGIT = " \t-－+"
 # Any other long run of digits (an ID and a phone typed together, a mistyped ID): hidden too.
 LONG_DIGITS = re.compile(rf"{_D}{{15,}}")
@@ -149,7 +187,7 @@ TOKEN_IN_LINK = re.compile(r"(/prefill/download/)([A-Za-z0-9_\-]{6})[A-Za-z0-9_\
 def _mask_digits(text: str, keep_head: int, keep_tail: int = 4) -> str:
     """Replace the digits of `text` by '*' except the first `keep_head` and the last `keep_tail` ones."""
     positions = [i for i, ch in enumerate(text) if ch not in _NOT_DIGIT]
-    hidden = set(positions[keep_head:len(positions) - keep_tail])
+    hidden = set(positions[keep_head : len(positions) - keep_tail])
     return "".join("*" if i in hidden else ch for i, ch in enumerate(text))
 
 

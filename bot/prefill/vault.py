@@ -10,6 +10,7 @@ reveals what it needs, validates it, and keeps in its slot a reference again (`c
 References are 20 random letters (no digits, so no number rule of the NLU reads anything in them); they resolve
 only while the store's retention lasts (PREFILL_RETENTION_DAYS) and `python -m bot.prefill purge --all` drops them.
 """
+
 from __future__ import annotations
 
 import re
@@ -24,7 +25,7 @@ KINDS = {"id_number": ("身份证号", ID_IN_TEXT), "phone": ("手机号", PHONE
 LABELS = {label: kind for kind, (label, _shape) in KINDS.items()}
 REF_CHARS = 20
 MARKER = re.compile(rf"\[({'|'.join(LABELS)})#([A-Za-z]{{{REF_CHARS}}})\]")
-FIELD_KINDS = ("id_number", "phone")     # applicant fields that are kept as references
+FIELD_KINDS = ("id_number", "phone")  # applicant fields that are kept as references
 
 
 def _ref() -> str:
@@ -46,6 +47,7 @@ def conceal_text(text: str, store: Store | None = None) -> str:
             ref = _ref()
             found.append((ref, kind, m.group(0)))
             return marker(kind, ref)
+
         return replace
 
     for kind, (_label, shape) in KINDS.items():

@@ -11,6 +11,7 @@ The page talks to the REST channel of the same server with fetch() (POST /webhoo
 so no CORS and no socket.io client. Nothing is loaded from outside the machine: the Content-Security-Policy
 allows this origin only. Any other path — `../`, `%2e%2e`, a sub-folder, a file that is not in static/ — is 404.
 """
+
 from __future__ import annotations
 
 import re
@@ -23,15 +24,23 @@ from sanic.request import Request
 
 STATIC = Path(__file__).resolve().parent / "static"
 NAME = re.compile(r"[a-z0-9][a-z0-9_-]*\.(css|js|svg|png|ico|webmanifest)")
-TYPES = {"html": "text/html; charset=utf-8", "css": "text/css; charset=utf-8",
-         "js": "text/javascript; charset=utf-8", "svg": "image/svg+xml", "png": "image/png",
-         "ico": "image/x-icon", "webmanifest": "application/manifest+json"}
+TYPES = {
+    "html": "text/html; charset=utf-8",
+    "css": "text/css; charset=utf-8",
+    "js": "text/javascript; charset=utf-8",
+    "svg": "image/svg+xml",
+    "png": "image/png",
+    "ico": "image/x-icon",
+    "webmanifest": "application/manifest+json",
+}
 HEADERS = {
     "Cache-Control": "no-cache",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
-    "Content-Security-Policy": ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-                                "connect-src 'self'; base-uri 'none'; form-action 'self'; object-src 'none'"),
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; base-uri 'none'; form-action 'self'; object-src 'none'"
+    ),
 }
 NOT_FOUND = "未找到该页面。"
 
@@ -71,6 +80,6 @@ class WebChatPage(InputChannel):
 
         @bp.route("/<name>", methods=["GET"])
         async def asset(request: Request, name: str) -> response.HTTPResponse:
-            return serve(name or "index.html")     # Sanic routes /webhooks/webchat/ here with an empty name
+            return serve(name or "index.html")  # Sanic routes /webhooks/webchat/ here with an empty name
 
         return bp

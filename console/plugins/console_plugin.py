@@ -4,6 +4,7 @@ and a 403 page that says how to log in.
     GET  /-/review/<message id>   the message, its parse, the reply, earlier reviews, the form
     POST /-/review/<message id>   save a review (Datasette's CSRF token required; logged-in reviewers only)
 """
+
 from __future__ import annotations
 
 import datetime
@@ -37,6 +38,7 @@ ENTITY = re.compile(r"^([a-z_]+)=(.+)$")
 def domain_names() -> tuple[list[str], list[str]]:
     """The intents and entity types of domain.yml (what a reviewer may choose)."""
     import yaml
+
     domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
     return list(domain.get("intents") or []), list(domain.get("entities") or [])
 
@@ -57,9 +59,13 @@ def parse_entities(text: str) -> list[tuple[str, str]]:
 
 
 async def _message(db, message_id: int):
-    rows = (await db.execute(
-        "select m.*, c.citation as cited from messages m left join kb_clauses c on c.number = m.clause "
-        "where m.id = ?", [message_id])).rows
+    rows = (
+        await db.execute(
+            "select m.*, c.citation as cited from messages m left join kb_clauses c on c.number = m.clause "
+            "where m.id = ?",
+            [message_id],
+        )
+    ).rows
     return dict(rows[0]) if rows else None
 
 
@@ -74,7 +80,9 @@ async def review(request, datasette):
     if message is None:
         raise NotFound("没有这条消息")
     intents, entities = domain_names()
-    clauses = [dict(r) for r in (await db.execute("select number, citation, title from kb_clauses order by number")).rows]
+    clauses = [
+        dict(r) for r in (await db.execute("select number, citation, title from kb_clauses order by number")).rows
+    ]
     errors, form = [], {}
     if request.method == "POST":
         form = dict(await request.post_vars())
@@ -95,20 +103,47 @@ async def review(request, datasette):
             errors.append(str(e))
         if not errors:
             now = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
-            values = [message_id, message["conversation"], message["text"], verdict, intent,
-                      " ".join(f"{k}={v}" for k, v in parse_entities(form.get("entities", ""))) or None,
-                      int(clause) if clause else None, (form.get("amounts") or "").strip() or None,
-                      (form.get("note") or "").strip() or None, request.actor["id"], now, message["ts"]]
+            values = [
+                message_id,
+                message["conversation"],
+                message["text"],
+                verdict,
+                intent,
+                " ".join(f"{k}={v}" for k, v in parse_entities(form.get("entities", ""))) or None,
+                int(clause) if clause else None,
+                (form.get("amounts") or "").strip() or None,
+                (form.get("note") or "").strip() or None,
+                request.actor["id"],
+                now,
+                message["ts"],
+            ]
             await db.execute_write(
                 "insert into reviews (message_id, conversation, text, verdict, intent, entities, clause, amounts, "
-                "note, reviewer, reviewed_at, message_ts) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values)
+                "note, reviewer, reviewed_at, message_ts) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                values,
+            )
             return Response.redirect(datasette.urls.path(f"/-/review/{message_id}?saved=1"))
-    reviews = [dict(r) for r in (await db.execute(
-        "select * from reviews where message_id = ? order by id desc", [message_id])).rows]
-    return Response.html(await datasette.render_template(
-        "review.html", {"message": message, "reviews": reviews, "intents": intents, "entity_types": entities,
-                        "clauses": clauses, "errors": errors, "form": form, "saved": request.args.get("saved")},
-        request=request), status=400 if errors else 200)
+    reviews = [
+        dict(r)
+        for r in (await db.execute("select * from reviews where message_id = ? order by id desc", [message_id])).rows
+    ]
+    return Response.html(
+        await datasette.render_template(
+            "review.html",
+            {
+                "message": message,
+                "reviews": reviews,
+                "intents": intents,
+                "entity_types": entities,
+                "clauses": clauses,
+                "errors": errors,
+                "form": form,
+                "saved": request.args.get("saved"),
+            },
+            request=request,
+        ),
+        status=400 if errors else 200,
+    )
 
 
 @hookimpl
@@ -121,8 +156,10 @@ def render_cell(value, column, table, database, datasette):
     if not is_console(datasette):
         return None
     if database == DB and table in LINKED_TABLES and column == "id" and value is not None:
-        return Markup(f'<a class="review-link" href="{datasette.urls.path(f"/-/review/{int(value)}")}">'
-                      f'{escape(value)} 审核</a>')
+        return Markup(
+            f'<a class="review-link" href="{datasette.urls.path(f"/-/review/{int(value)}")}">'
+            f'{escape(value)} 审核</a>'
+        )
     if database == DB and column in ("reply", "text") and isinstance(value, str) and "\n" in value:
         return Markup("<br>".join(escape(line) for line in value.split("\n")))
     return None
@@ -132,9 +169,11 @@ def render_cell(value, column, table, database, datasette):
 def menu_links(datasette, actor):
     if not actor or not is_console(datasette):
         return []
-    return [{"href": datasette.urls.path("/events/inbox?status=待审"), "label": "待审消息"},
-            {"href": datasette.urls.path("/-/dashboards/policy"), "label": "政策实施情况（图表）"},
-            {"href": datasette.urls.path("/events/reviews"), "label": "审核记录"}]
+    return [
+        {"href": datasette.urls.path("/events/inbox?status=待审"), "label": "待审消息"},
+        {"href": datasette.urls.path("/-/dashboards/policy"), "label": "政策实施情况（图表）"},
+        {"href": datasette.urls.path("/events/reviews"), "label": "审核记录"},
+    ]
 
 
 # Without a valid login cookie only these answer; everything else (pages, JSON, dashboards, debug tools) is 403.
@@ -151,14 +190,16 @@ def asgi_wrapper(datasette):
             if scope["type"] != "http" or OPEN_PATHS.match(scope.get("path", "")) or _logged_in(datasette, scope):
                 return await app(scope, receive, send)
             if scope.get("path", "").endswith(".json"):
-                response = Response.json({"ok": False, "error": "请先登录 / login required", "status": 403},
-                                         status=403)
+                response = Response.json({"ok": False, "error": "请先登录 / login required", "status": 403}, status=403)
             else:
-                html = await datasette.render_template("forbidden_login.html",
-                                                       {"login": datasette.urls.path("/-/login")})
+                html = await datasette.render_template(
+                    "forbidden_login.html", {"login": datasette.urls.path("/-/login")}
+                )
                 response = Response.html(html, status=403)
             await response.asgi_send(send)
+
         return require_login
+
     return wrap
 
 
@@ -183,6 +224,7 @@ def _logged_in(datasette, scope) -> bool:
     expires = signed.get("e")
     if expires:
         from datasette.utils import baseconv
+
         if baseconv.base62.decode(expires) < time.time():
             return False
     return bool((signed.get("a") or {}).get("id"))

@@ -11,6 +11,7 @@ SQL functions (every connection):
 `escape_fts` — the function Datasette's own table search box wraps around `?_search=` — is replaced by
 jieba_match, so the search box of a table finds Chinese words too; user text never reaches MATCH unquoted.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,7 +23,7 @@ from datasette import hookimpl
 from markupsafe import Markup, escape
 
 ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:          # `datasette serve` does not put the repository on the path
+if str(ROOT) not in sys.path:  # `datasette serve` does not put the repository on the path
     sys.path.insert(0, str(ROOT))
 
 from desk import fts  # noqa: E402
@@ -32,11 +33,13 @@ CLAUSE_LABEL = re.compile(r"^(?:第)?[（(][一二三四五六七八九十]{1,3}
 
 def _safe(fn, default):
     """SQLite turns a Python exception into an opaque error: answer `default` instead."""
+
     def wrapper(*args):
         try:
             return fn(*args)
         except Exception:  # noqa: BLE001
             return default
+
     return wrapper
 
 
@@ -51,10 +54,11 @@ def _zh(datasette):
         if value is None:
             return None
         return (values.get(column) or {}).get(str(value), value)
+
     return zh
 
 
-@hookimpl(trylast=True)   # after Datasette's own prepare_connection, so our escape_fts is the one registered
+@hookimpl(trylast=True)  # after Datasette's own prepare_connection, so our escape_fts is the one registered
 def prepare_connection(conn, database, datasette):
     conn.create_function("jieba_match", 1, _safe(fts.match_all, fts.NOTHING), deterministic=True)
     conn.create_function("jieba_match_any", 1, _safe(fts.match_any, fts.NOTHING), deterministic=True)
@@ -84,18 +88,28 @@ async def _home(datasette, request):
     if name is None:
         return None
     db = datasette.get_database(name)
-    clauses = [dict(r) for r in (await db.execute(
-        "select number, citation, title from clauses order by number")).rows]
-    units = [dict(r) for r in (await db.execute(
-        "select u.name, count(cu.clause) as count from units u left join clause_units cu on cu.unit = u.name "
-        "group by u.name order by u.rowid")).rows]
+    clauses = [dict(r) for r in (await db.execute("select number, citation, title from clauses order by number")).rows]
+    units = [
+        dict(r)
+        for r in (
+            await db.execute(
+                "select u.name, count(cu.clause) as count from units u left join clause_units cu on cu.unit = u.name "
+                "group by u.name order by u.rowid"
+            )
+        ).rows
+    ]
     queries = await datasette.get_canned_queries(name, request.actor if request else None)
     tables = []
     for table in ("clauses", "items", "clause_units", "passages", "units", "terms", "documents"):
         meta = datasette.table_metadata(name, table)
         tables.append({"name": table, "title": meta.get("title") or table, "description": meta.get("description")})
-    return {"database": name, "clauses": clauses, "units": units,
-            "queries": [{"name": k, **v} for k, v in queries.items()], "tables": tables}
+    return {
+        "database": name,
+        "clauses": clauses,
+        "units": units,
+        "queries": [{"name": k, **v} for k, v in queries.items()],
+        "tables": tables,
+    }
 
 
 async def _clause_page(datasette, database, request):
@@ -104,15 +118,26 @@ async def _clause_page(datasette, database, request):
     if number is None:
         return None
     db = datasette.get_database(database)
-    rows = (await db.execute("select c.*, p.title as part_title from clauses c join parts p on p.number = c.part "
-                             "where c.number = ?", [number])).rows
+    rows = (
+        await db.execute(
+            "select c.*, p.title as part_title from clauses c join parts p on p.number = c.part " "where c.number = ?",
+            [number],
+        )
+    ).rows
     if not rows:
         return None
-    units = [r["unit"] for r in (await db.execute(
-        "select unit from clause_units where clause = ? order by position", [number])).rows]
-    items = [dict(r) for r in (await db.execute(
-        "select id, name, kind, target, amount_text, payer from items where clause = ? order by rowid",
-        [number])).rows]
+    units = [
+        r["unit"]
+        for r in (await db.execute("select unit from clause_units where clause = ? order by position", [number])).rows
+    ]
+    items = [
+        dict(r)
+        for r in (
+            await db.execute(
+                "select id, name, kind, target, amount_text, payer from items where clause = ? order by rowid", [number]
+            )
+        ).rows
+    ]
     return {**dict(rows[0]), "units": units, "items": items}
 
 
@@ -136,13 +161,19 @@ def extra_template_vars(template, database, table, view_name, request, datasette
         return columns.get(str(name), name)
 
     async def inner():
-        extra = {"zh_column": zh_column, "zh_value": zh, "desk": config,
-                 "desk_coded": set(config.get("values") or {}), "desk_names": _names(datasette)}
+        extra = {
+            "zh_column": zh_column,
+            "zh_value": zh,
+            "desk": config,
+            "desk_coded": set(config.get("values") or {}),
+            "desk_names": _names(datasette),
+        }
         if template == "index.html":
             extra["desk_home"] = await _home(datasette, request)
         if view_name == "row" and table == "clauses" and request is not None:
             extra["clause_page"] = await _clause_page(datasette, database, request)
         return extra
+
     return inner
 
 

@@ -1,4 +1,5 @@
 """Run an action as the action server would, on a tracker holding one user message (no trained model needed)."""
+
 import asyncio
 
 import pytest
@@ -8,8 +9,8 @@ from rasa_sdk.executor import CollectingDispatcher
 import actions.kb
 from actions.base import ERROR_REPLY
 from bot.nlu.aspects import aspect_entities
-from policy_kb.topics import entities_in
 from policy_kb.normalize import normalize
+from policy_kb.topics import entities_in
 
 
 @pytest.fixture(autouse=True)
@@ -24,20 +25,23 @@ class Conversation:
     """Slots carried from one action to the next, as Rasa would carry them."""
 
     def __init__(self):
-        self.slots = {"topic": None, "profile": None, "requested_field": None, "applicant": None,
-                      "apply_field": None}
+        self.slots = {"topic": None, "profile": None, "requested_field": None, "applicant": None, "apply_field": None}
 
     def say(self, action, text, intent, entities=None, may_fail=False):
         """The reply's text. An action that fell into its error path (ERROR_REPLY) fails the test unless
         `may_fail`: the apology must never pass for an answer."""
         if entities is None:  # what the NLU's rule extractors give: KB vocabulary words, aspects, head counts
-            entities = sorted(entities_in(normalize(text)) + aspect_entities(normalize(text)),
-                              key=lambda e: e["start"])
-        tracker = Tracker(sender_id="test", slots=dict(self.slots),
-                          latest_message={"text": text, "intent": {"name": intent, "confidence": 1.0},
-                                          "entities": entities},
-                          events=[], paused=False, followup_action=None, active_loop={},
-                          latest_action_name="action_listen")
+            entities = sorted(entities_in(normalize(text)) + aspect_entities(normalize(text)), key=lambda e: e["start"])
+        tracker = Tracker(
+            sender_id="test",
+            slots=dict(self.slots),
+            latest_message={"text": text, "intent": {"name": intent, "confidence": 1.0}, "entities": entities},
+            events=[],
+            paused=False,
+            followup_action=None,
+            active_loop={},
+            latest_action_name="action_listen",
+        )
         dispatcher = CollectingDispatcher()
         events = asyncio.run(action.run(dispatcher, tracker, {}))
         for e in events:

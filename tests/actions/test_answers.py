@@ -1,9 +1,23 @@
 """Answers read like the policy: each cites its clause, states the amounts the text states, keeps its discretion.
 The actions run as the action server runs them, on the real knowledge base; entities come from the KB vocabulary."""
+
 import re
 
-from actions.answers import (AdminTarget, AnswerAmount, AnswerConditions, AnswerPayment, AnswerUnit, ClauseText,
-                             Detail, FollowUp, Measure, Metadata, Overview, Procedure, UnitClauses)
+from actions.answers import (
+    AdminTarget,
+    AnswerAmount,
+    AnswerConditions,
+    AnswerPayment,
+    AnswerUnit,
+    ClauseText,
+    Detail,
+    FollowUp,
+    Measure,
+    Metadata,
+    Overview,
+    Procedure,
+    UnitClauses,
+)
 from actions.fallback import Fallback, HumanHandoff, OutOfScope
 from tests.text_amounts import amounts_written_in, derived_amounts
 
@@ -93,9 +107,21 @@ def test_in_service_doctorate_is_clause_six_not_the_social_workers(chat):
 def test_every_amount_said_is_the_items_own(chat, policy):
     """Each line that answers for an item says that item's amount as the text gives it (or its 20% or ×12), not a
     sibling's from the same 分别 sentence; and no other line says an amount at all."""
-    for q in ["博士能拿多少补贴", "硕士呢", "乡镇卫生院副高职称每月补助", "退休名师", "社工证", "劳务合作社", "家庭农场",
-              "科研成果", "在职研究生学历补助", "本科紧缺人才", "正高级职称", "乡村医生注册执业医师补多少",
-              "中级社会工作师证补助多少"]:
+    for q in [
+        "博士能拿多少补贴",
+        "硕士呢",
+        "乡镇卫生院副高职称每月补助",
+        "退休名师",
+        "社工证",
+        "劳务合作社",
+        "家庭农场",
+        "科研成果",
+        "在职研究生学历补助",
+        "本科紧缺人才",
+        "正高级职称",
+        "乡村医生注册执业医师补多少",
+        "中级社会工作师证补助多少",
+    ]:
         reply = chat.say(AnswerAmount(), q, "ask_amount")
         answered = list(item_lines(reply, policy))
         assert answered, (q, reply)
@@ -188,8 +214,12 @@ def test_handoff_contact_is_configurable(chat, monkeypatch):
 
 
 def test_master_double_certificate_read_from_the_sentence(chat):
-    reply = chat.say(AnswerAmount(), "在职读了硕士拿到双证补多少", "ask_amount",
-                     entities=[{"entity": "full_time", "value": "非全日制"}, {"entity": "degree", "value": "硕士"}])
+    reply = chat.say(
+        AnswerAmount(),
+        "在职读了硕士拿到双证补多少",
+        "ask_amount",
+        entities=[{"entity": "full_time", "value": "非全日制"}, {"entity": "degree", "value": "硕士"}],
+    )
     assert reply.startswith("第（六）条") and "2万元" in reply
 
 

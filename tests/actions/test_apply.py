@@ -1,6 +1,6 @@
 """Self-check → apply → correct a field → download: the document holds the corrected value; replies mask the
 ID number and phone; the conversation keeps no copy of them once the document is made."""
-import io
+
 import re
 
 import docx
@@ -10,10 +10,9 @@ from actions.answers import AnswerAmount
 from actions.apply import ApplyFlow
 from actions.selfcheck import SelfCheck
 from bot.prefill.store import Store
-
 from bot.prefill.validate import id_check_char
 
-ID = "53011319900101123" + id_check_char("53011319900101123")   # born 1990-01-01, male (17th digit odd)
+ID = "53011319900101123" + id_check_char("53011319900101123")  # born 1990-01-01, male (17th digit odd)
 
 
 @pytest.fixture(autouse=True)
@@ -38,9 +37,17 @@ def test_apply_after_self_check_with_a_correction(chat):
     mid = chat.say(AnswerAmount(), "博士能拿多少补贴", "ask_amount")
     assert "25万元" in mid and "我们继续填写申请表" in mid and chat.slots["apply_field"] == question
     replies.append(chat.say(ApplyFlow(), "手机号填错了，应该是13900139000", "correct"))
-    answers = {"degree": "大专", "full_time": "是", "school": "昆明医科大学", "title_level": "无",
-               "employer": "东川区某某村卫生室", "address": "昆明市东川区铜都街道1号", "name": "张三",
-               "birth_date": "1990-01-01", "gender": "男"}
+    answers = {
+        "degree": "大专",
+        "full_time": "是",
+        "school": "昆明医科大学",
+        "title_level": "无",
+        "employer": "东川区某某村卫生室",
+        "address": "昆明市东川区铜都街道1号",
+        "name": "张三",
+        "birth_date": "1990-01-01",
+        "gender": "男",
+    }
     for _ in range(12):
         field = chat.slots["apply_field"]
         if field is None:

@@ -1,6 +1,7 @@
 """Every substantive answer cites its clause — checked where replies are made (the composer and the actions), not only
 end to end. The citation is the text's own label (tests/citations.py), and the clause it names really holds the item:
 its target and amount quotes stand in that clause of the source text."""
+
 import re
 
 import pytest
@@ -40,8 +41,11 @@ def test_each_item_line_starts_with_the_citation_of_the_clause_that_holds_it(pol
 
 
 def test_amount_replies_cite_every_line_and_the_conditions(policy):
-    for group in (["c11-social-worker-junior", "c11-social-worker-intermediate", "c11-social-worker-senior"],
-                  ["c02-phd", "c01-flexible-talent"], ["c10-township-health-senior"]):
+    for group in (
+        ["c11-social-worker-junior", "c11-social-worker-intermediate", "c11-social-worker-senior"],
+        ["c02-phd", "c01-flexible-talent"],
+        ["c10-township-health-senior"],
+    ):
         items = [policy.item(i) for i in group]
         lines = compose.amount_reply(items).splitlines()
         for item, line in zip(items, lines):
@@ -75,8 +79,9 @@ def test_action_replies_open_with_the_citation(chat, action, question, intent, n
 
 
 def test_self_check_results_cite_their_clause():
-    report = assess({"age": 35, "degree": "硕士", "full_time": True, "public_institution_post": True,
-                     "contract_years": 5})
+    report = assess(
+        {"age": 35, "degree": "硕士", "full_time": True, "public_institution_post": True, "contract_years": 5}
+    )
     assert report.result("c02-master").citation == CITATIONS[2]
     for r in report.results:
         assert r.citation == CITATIONS[r.clause]
@@ -102,6 +107,7 @@ def test_a_failing_action_says_exactly_the_apology(chat):
 
 def test_a_missing_knowledge_base_gives_the_apology_not_silence(chat, tmp_path, monkeypatch):
     import actions.kb
+
     monkeypatch.setenv("POLICY_KB_DB", str(tmp_path / "gone.sqlite"))
     actions.kb.kb.cache_clear()
     assert chat.say(ClauseText(), "第（二）条原文", "ask_clause_text", may_fail=True) == ERROR_REPLY

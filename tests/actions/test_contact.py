@@ -1,6 +1,7 @@
 """Contact questions: the policy publishes no telephone number or address. The reply says so first, names the
 responsible units the text lists (of the unit asked about, the clause talked about, or every clause) and adds the
 office's own contact when HUMAN_HANDOFF_CONTACT is set. Run as the action server runs them, on the real KB."""
+
 import re
 
 from actions.answers import AnswerAmount, Procedure
@@ -21,7 +22,7 @@ def test_phone_question_says_the_text_gives_none_and_lists_every_clause_with_its
     reply = chat.say(Contact(), "政策咨询热线是多少", "ask_contact")
     first, *rest = reply.splitlines()
     assert "没有公布咨询电话" in first
-    for clause in load_policy().clauses:              # every clause's units, as the text lists them
+    for clause in load_policy().clauses:  # every clause's units, as the text lists them
         citation, units = clause_citation(clause["number"]), "、".join(clause["units"])
         assert any(line.startswith(citation) and units in line for line in rest), citation
     assert not PHONE.search(reply) and "咨询渠道" not in reply
@@ -47,7 +48,7 @@ def test_after_a_question_the_units_of_its_clause(chat, monkeypatch):
     reply = chat.say(Contact(), "打哪个电话问", "ask_contact")
     assert "没有公布" in reply
     assert "第（十）条责任单位：区卫生健康局、区委编委办、区人社局。" in reply
-    assert "第（一）条：" not in reply                 # not the list of every clause
+    assert "第（一）条：" not in reply  # not the list of every clause
 
 
 def test_how_to_apply_cites_the_clause_of_the_procedure_it_quotes(chat):

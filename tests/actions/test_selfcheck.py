@@ -1,4 +1,5 @@
 """The self-check conversation: several facts at once, the engine's next question, bare answers, corrections."""
+
 from actions.answers import AnswerPayment
 from actions.selfcheck import SelfCheck
 
@@ -26,8 +27,12 @@ def test_next_questions_lead_to_a_verdict(chat):
         field = chat.slots["requested_field"]
         if field is None:
             break
-        answer = {"employment": "全职", "public_institution_post": "是的", "contract_years": "5年",
-                  "days_per_year": "不知道"}.get(field, "不知道")
+        answer = {
+            "employment": "全职",
+            "public_institution_post": "是的",
+            "contract_years": "5年",
+            "days_per_year": "不知道",
+        }.get(field, "不知道")
         reply = chat.say(SelfCheck(), answer, "inform", entities=[])
     assert "✓ 符合 第（二）条 全日制博士研究生生活补贴：每人25万元" in reply
     assert "回复“申请”" in reply

@@ -5,6 +5,7 @@ A real HTTP server (``http.server`` in a thread) answering ``/cgi-bin/token``, `
 would store, customer-service messages, which access_token each call carried. ``errors`` makes the next calls of an
 endpoint answer with a WeChat errcode.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -21,9 +22,9 @@ class FakeWeChat:
         self.appid, self.secret = appid, secret
         self.tokens_issued = 0
         self.valid_tokens: set = set()
-        self.menus: list = []          # bodies of accepted menu/create calls, as WeChat parsed them
+        self.menus: list = []  # bodies of accepted menu/create calls, as WeChat parsed them
         self.menu_calls = 0
-        self.sent: list = []           # accepted customer-service messages
+        self.sent: list = []  # accepted customer-service messages
         self.errors = {"token": [], "menu": [], "send": []}
         self.base = ""
         self._lock = threading.Lock()
@@ -32,8 +33,11 @@ class FakeWeChat:
     def token(self, query: dict) -> dict:
         if self.errors["token"]:
             return {"errcode": self.errors["token"].pop(0), "errmsg": "simulated"}
-        if query.get("appid") != self.appid or query.get("secret") != self.secret \
-                or query.get("grant_type") != "client_credential":
+        if (
+            query.get("appid") != self.appid
+            or query.get("secret") != self.secret
+            or query.get("grant_type") != "client_credential"
+        ):
             return {"errcode": 40013, "errmsg": "invalid appid"}
         self.tokens_issued += 1
         token = f"ACCESS-TOKEN-{self.tokens_issued}-{secrets.token_hex(6)}"

@@ -5,6 +5,7 @@ published sample values (token "spamtest", EncodingAESKey "abcdefghijklmnopqrstu
 AppID "wx2c2769f8efd9abc2"). A coroutine stands in for the bot; a small aiohttp server on
 loopback stands in for the WeChat API (``/cgi-bin/token``, ``/cgi-bin/message/custom/send``).
 """
+
 import asyncio
 import hashlib
 import json
@@ -34,8 +35,10 @@ APPID = "wx2c2769f8efd9abc2"
 SECRET = "test-app-secret-0123456789"
 ACCOUNT = "gh_10f6c3c3ac5a"
 OPENID = "oyORnuP8q7ou2gfYjqLzSIWZf0rs"
-BUTTONS = [{"title": "博士", "payload": '/inform{"degree": "博士"}'},
-           {"title": "硕士", "payload": '/inform{"degree": "硕士"}'}]
+BUTTONS = [
+    {"title": "博士", "payload": '/inform{"degree": "博士"}'},
+    {"title": "硕士", "payload": '/inform{"degree": "硕士"}'},
+]
 ROOT = Path(__file__).resolve().parents[2]
 Sanic.test_mode = True  # several apps in one process (Sanic's touch-up otherwise breaks on the second)
 
@@ -50,42 +53,52 @@ def sign(*parts):
 
 
 def text_xml(content, msg_id=None, openid=OPENID, create_time=None):
-    return (f"<xml><ToUserName><![CDATA[{ACCOUNT}]]></ToUserName><FromUserName><![CDATA[{openid}]]></FromUserName>"
-            f"<CreateTime>{create_time or int(time.time())}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
-            f"<Content><![CDATA[{content}]]></Content><MsgId>{msg_id or secrets.randbelow(2 ** 63)}</MsgId></xml>")
+    return (
+        f"<xml><ToUserName><![CDATA[{ACCOUNT}]]></ToUserName><FromUserName><![CDATA[{openid}]]></FromUserName>"
+        f"<CreateTime>{create_time or int(time.time())}</CreateTime><MsgType><![CDATA[text]]></MsgType>"
+        f"<Content><![CDATA[{content}]]></Content><MsgId>{msg_id or secrets.randbelow(2 ** 63)}</MsgId></xml>"
+    )
 
 
 def voice_xml(recognition, msg_id=None):
-    return (f"<xml><ToUserName><![CDATA[{ACCOUNT}]]></ToUserName><FromUserName><![CDATA[{OPENID}]]></FromUserName>"
-            f"<CreateTime>{int(time.time())}</CreateTime><MsgType><![CDATA[voice]]></MsgType>"
-            f"<MediaId><![CDATA[media_id]]></MediaId><Format><![CDATA[amr]]></Format>"
-            f"<Recognition><![CDATA[{recognition}]]></Recognition><MsgId>{msg_id or secrets.randbelow(2 ** 63)}</MsgId></xml>")
+    return (
+        f"<xml><ToUserName><![CDATA[{ACCOUNT}]]></ToUserName><FromUserName><![CDATA[{OPENID}]]></FromUserName>"
+        f"<CreateTime>{int(time.time())}</CreateTime><MsgType><![CDATA[voice]]></MsgType>"
+        f"<MediaId><![CDATA[media_id]]></MediaId><Format><![CDATA[amr]]></Format>"
+        f"<Recognition><![CDATA[{recognition}]]></Recognition><MsgId>{msg_id or secrets.randbelow(2 ** 63)}</MsgId></xml>"
+    )
 
 
 def image_xml():
-    return (f"<xml><ToUserName><![CDATA[{ACCOUNT}]]></ToUserName><FromUserName><![CDATA[{OPENID}]]></FromUserName>"
-            f"<CreateTime>{int(time.time())}</CreateTime><MsgType><![CDATA[image]]></MsgType>"
-            f"<PicUrl><![CDATA[http://127.0.0.1/x.jpg]]></PicUrl><MediaId><![CDATA[m]]></MediaId>"
-            f"<MsgId>{secrets.randbelow(2 ** 63)}</MsgId></xml>")
+    return (
+        f"<xml><ToUserName><![CDATA[{ACCOUNT}]]></ToUserName><FromUserName><![CDATA[{OPENID}]]></FromUserName>"
+        f"<CreateTime>{int(time.time())}</CreateTime><MsgType><![CDATA[image]]></MsgType>"
+        f"<PicUrl><![CDATA[http://127.0.0.1/x.jpg]]></PicUrl><MediaId><![CDATA[m]]></MediaId>"
+        f"<MsgId>{secrets.randbelow(2 ** 63)}</MsgId></xml>"
+    )
 
 
 def event_xml(event, key=None, create_time=None):
     key_xml = f"<EventKey><![CDATA[{key}]]></EventKey>" if key is not None else ""
-    return (f"<xml><ToUserName><![CDATA[{ACCOUNT}]]></ToUserName><FromUserName><![CDATA[{OPENID}]]></FromUserName>"
-            f"<CreateTime>{create_time or int(time.time())}</CreateTime><MsgType><![CDATA[event]]></MsgType>"
-            f"<Event><![CDATA[{event}]]></Event>{key_xml}</xml>")
+    return (
+        f"<xml><ToUserName><![CDATA[{ACCOUNT}]]></ToUserName><FromUserName><![CDATA[{OPENID}]]></FromUserName>"
+        f"<CreateTime>{create_time or int(time.time())}</CreateTime><MsgType><![CDATA[event]]></MsgType>"
+        f"<Event><![CDATA[{event}]]></Event>{key_xml}</xml>"
+    )
 
 
 def wechat_request(xml, crypto=None, timestamp=None, nonce=None, token=TOKEN):
     """Query and body of WeChat's POST: plaintext, or safe mode (Encrypt + msg_signature)."""
     timestamp = timestamp or str(int(time.time()))
-    nonce = nonce or str(secrets.randbelow(10 ** 10))
+    nonce = nonce or str(secrets.randbelow(10**10))
     query = {"signature": sign(token, timestamp, nonce), "timestamp": timestamp, "nonce": nonce, "openid": OPENID}
     if crypto is None:
         return query, xml.encode("utf-8")
     envelope = xmltodict.parse(crypto.encrypt_message(xml, nonce, timestamp))["xml"]
     query.update(encrypt_type="aes", msg_signature=envelope["MsgSignature"])
-    body = f"<xml><ToUserName><![CDATA[{ACCOUNT}]]></ToUserName><Encrypt><![CDATA[{envelope['Encrypt']}]]></Encrypt></xml>"
+    body = (
+        f"<xml><ToUserName><![CDATA[{ACCOUNT}]]></ToUserName><Encrypt><![CDATA[{envelope['Encrypt']}]]></Encrypt></xml>"
+    )
     return query, body.encode("utf-8")
 
 
@@ -138,8 +151,11 @@ class FakeWeChatAPI:
     async def token(self, request):
         await asyncio.sleep(self.token_delay)
         query = request.query
-        if query.get("appid") != APPID or query.get("secret") != SECRET or \
-                query.get("grant_type") != "client_credential":
+        if (
+            query.get("appid") != APPID
+            or query.get("secret") != SECRET
+            or query.get("grant_type") != "client_credential"
+        ):
             return web.json_response({"errcode": 40013, "errmsg": "invalid appid"})
         self.tokens_issued += 1
         token = f"ACCESS-TOKEN-{self.tokens_issued}-{secrets.token_hex(4)}"
@@ -235,8 +251,9 @@ def test_get_verification_returns_echostr_and_refuses_forgeries():
             async with http.get(url, params={**query, "signature": "0" * 40}) as answer:
                 assert answer.status == 403
             stale = str(int(time.time()) - 3600)
-            async with http.get(url, params={**query, "timestamp": stale,
-                                             "signature": sign(TOKEN, stale, nonce)}) as answer:
+            async with http.get(
+                url, params={**query, "timestamp": stale, "signature": sign(TOKEN, stale, nonce)}
+            ) as answer:
                 assert answer.status == 403
         assert bot.runs == []
 
@@ -257,7 +274,7 @@ def test_plaintext_text_message_gets_a_passive_reply_with_buttons_and_escaped_cd
             assert reply["ToUserName"] == OPENID and reply["FromUserName"] == ACCOUNT
             assert reply["Content"] == expected_reply("博士能拿多少补贴")
             assert "]]]]><![CDATA[>" in body
-        assert bot.runs == [(f"wechat:{OPENID}", "博士能拿多少补贴", "wechat")]   # its own conversation id
+        assert bot.runs == [(f"wechat:{OPENID}", "博士能拿多少补贴", "wechat")]  # its own conversation id
 
     run(scenario())
 
@@ -302,7 +319,7 @@ def test_compatibility_mode_ignores_the_plaintext_copy():
         async with serving(safe_channel(), bot) as (url, http):
             query, body = wechat_request(text_xml("真的问题"), CRYPTO)
             encrypt = xmltodict.parse(body)["xml"]["Encrypt"]
-            plain_copy = text_xml("假的问题")[len("<xml>"):-len("</xml>")]
+            plain_copy = text_xml("假的问题")[len("<xml>") : -len("</xml>")]
             compat = f"<xml>{plain_copy}<Encrypt><![CDATA[{encrypt}]]></Encrypt></xml>".encode()
             status, answer = await post(http, url, query, compat)
             assert status == 200 and reply_of(answer, CRYPTO)["Content"] == expected_reply("真的问题")
@@ -451,8 +468,7 @@ def test_billion_laughs_and_xxe_are_refused_in_plaintext_and_safe_mode():
             for payload in (BILLION_LAUGHS, XXE):  # the declarations inside the encrypted message
                 assert (await post(http, url, *wechat_request(payload, CRYPTO)))[0] == 400
             query, _ = wechat_request(text_xml("x"), CRYPTO)
-            outer = f"<!DOCTYPE x [<!ENTITY e \"{'a' * 10}\">]>" + \
-                f"<xml><Encrypt><![CDATA[&e;]]></Encrypt></xml>"
+            outer = f"<!DOCTYPE x [<!ENTITY e \"{'a' * 10}\">]>" + "<xml><Encrypt><![CDATA[&e;]]></Encrypt></xml>"
             assert (await post(http, url, query, outer.encode()))[0] == 400
         assert [run[1] for run in bot.runs] == ["正常"]
 
@@ -479,9 +495,13 @@ def test_malformed_xml_is_refused_with_400_and_the_server_keeps_serving():
         async with serving(safe_channel(), bot) as (url, http):
             timestamp, nonce = str(int(time.time())), "123"
             garbage = "bm90IGEgdmFsaWQgY2lwaGVydGV4dA=="
-            query = {"timestamp": timestamp, "nonce": nonce, "encrypt_type": "aes",
-                     "signature": sign(TOKEN, timestamp, nonce),
-                     "msg_signature": sign(TOKEN, timestamp, nonce, garbage)}
+            query = {
+                "timestamp": timestamp,
+                "nonce": nonce,
+                "encrypt_type": "aes",
+                "signature": sign(TOKEN, timestamp, nonce),
+                "msg_signature": sign(TOKEN, timestamp, nonce, garbage),
+            }
             body = f"<xml><Encrypt><![CDATA[{garbage}]]></Encrypt></xml>".encode()
             assert (await post(http, url, query, body))[0] == 400
             assert (await post(http, url, query, b"<xml><Encrypt>"))[0] == 400
@@ -537,8 +557,10 @@ def test_credentials_yml_loads_without_wechat_variables(monkeypatch):
 def test_slow_bot_answers_success_then_customer_service_message():
     async def scenario():
         bot = Bot(delay=1.6)
-        async with FakeWeChatAPI().running() as fake, \
-                serving(safe_channel(api_base=fake.base, passive_budget=1.0), bot) as (url, http):
+        async with (
+            FakeWeChatAPI().running() as fake,
+            serving(safe_channel(api_base=fake.base, passive_budget=1.0), bot) as (url, http),
+        ):
             started = time.monotonic()
             status, body = await post(http, url, *wechat_request(text_xml("慢问题"), CRYPTO))
             elapsed = time.monotonic() - started
@@ -554,8 +576,7 @@ def test_slow_bot_answers_success_then_customer_service_message():
 def test_three_concurrent_tries_of_one_msgid_run_the_bot_once_passive():
     async def scenario():
         bot = Bot(delay=0.3)
-        async with FakeWeChatAPI().running() as fake, \
-                serving(channel(api_base=fake.base), bot) as (url, http):
+        async with FakeWeChatAPI().running() as fake, serving(channel(api_base=fake.base), bot) as (url, http):
             xml = text_xml("重试", msg_id=6054768590064713728)
             tries = []
             for _ in range(3):  # a new timestamp/nonce per try, as WeChat does
@@ -577,8 +598,10 @@ def test_three_concurrent_tries_of_one_msgid_run_the_bot_once_passive():
 def test_three_tries_of_a_slow_message_run_the_bot_once_and_deliver_once():
     async def scenario():
         bot = Bot(delay=1.5)
-        async with FakeWeChatAPI().running() as fake, \
-                serving(channel(api_base=fake.base, passive_budget=1.0), bot) as (url, http):
+        async with (
+            FakeWeChatAPI().running() as fake,
+            serving(channel(api_base=fake.base, passive_budget=1.0), bot) as (url, http),
+        ):
             xml = text_xml("慢的重试", msg_id=6054768590064713729)
             tries = []
             for _ in range(3):
@@ -597,8 +620,10 @@ def test_three_tries_of_a_slow_message_run_the_bot_once_and_deliver_once():
 def test_wechat_hanging_up_on_every_try_still_delivers_once():
     async def scenario():
         bot = Bot(delay=1.0)
-        async with FakeWeChatAPI().running() as fake, \
-                serving(channel(api_base=fake.base, passive_budget=3.0), bot) as (url, http):
+        async with (
+            FakeWeChatAPI().running() as fake,
+            serving(channel(api_base=fake.base, passive_budget=3.0), bot) as (url, http),
+        ):
             xml = text_xml("挂断", msg_id=6054768590064713730)
             with pytest.raises(asyncio.TimeoutError):  # WeChat gives up before the channel's budget
                 await post(http, url, *wechat_request(xml), timeout=0.3)
@@ -618,8 +643,7 @@ def test_long_reply_is_split_at_2048_bytes_rest_via_customer_service():
 
     async def scenario():
         bot = Bot(reply=long_text, buttons=False)
-        async with FakeWeChatAPI().running() as fake, \
-                serving(channel(api_base=fake.base), bot) as (url, http):
+        async with FakeWeChatAPI().running() as fake, serving(channel(api_base=fake.base), bot) as (url, http):
             status, body = await post(http, url, *wechat_request(text_xml("长回答")))
             first = reply_of(body)["Content"]
             assert status == 200 and len(first.encode()) <= 2048
@@ -711,8 +735,10 @@ def test_api_calls_time_out_and_never_log_token_or_secret(caplog):
 
 def test_channel_logs_mask_openids_and_omit_contents(caplog):
     async def scenario():
-        async with FakeWeChatAPI().running() as fake, \
-                serving(channel(api_base=fake.base, passive_budget=0.3), Bot(delay=0.5)) as (url, http):
+        async with (
+            FakeWeChatAPI().running() as fake,
+            serving(channel(api_base=fake.base, passive_budget=0.3), Bot(delay=0.5)) as (url, http),
+        ):
             await post(http, url, *wechat_request(text_xml("我的私人问题")))
             await fake.wait_sent(1)
 
@@ -732,10 +758,12 @@ def test_simulator_cli_sends_signed_and_encrypted_messages(capsys):
         for make, extra in ((channel, []), (safe_channel, ["--aes-key", AES_KEY, "--appid", APPID])):
             async with serving(make(), Bot()) as (url, _):
                 base = ["--url", url, "--token", TOKEN, *extra]
-                codes = [await asyncio.to_thread(wechat_simulator.main, base + ["博士能拿多少补贴"]),
-                         await asyncio.to_thread(wechat_simulator.main, base + ["--verify"]),
-                         await asyncio.to_thread(wechat_simulator.main, base + ["--type", "subscribe"]),
-                         await asyncio.to_thread(wechat_simulator.main, ["--url", url, "--token", "wrong", "x"])]
+                codes = [
+                    await asyncio.to_thread(wechat_simulator.main, base + ["博士能拿多少补贴"]),
+                    await asyncio.to_thread(wechat_simulator.main, base + ["--verify"]),
+                    await asyncio.to_thread(wechat_simulator.main, base + ["--type", "subscribe"]),
+                    await asyncio.to_thread(wechat_simulator.main, ["--url", url, "--token", "wrong", "x"]),
+                ]
                 outputs.append(codes)
         return outputs
 

@@ -1,16 +1,30 @@
 """The WeChat channel's answers to the attacks of issue #12: a DOCTYPE hidden behind a comment holding
 `<![CDATA[`, a bot that says nothing, and the conversation id that only WeChat can address."""
+
 import pytest
 
 from bot.channels.inbound import BUSY_REPLY
-from tests.channels.test_wechat_channel import (CRYPTO, OPENID, Bot, channel, post, reply_of, run, safe_channel,
-                                                serving, text_xml, wechat_request)
+from tests.channels.test_wechat_channel import (
+    CRYPTO,
+    OPENID,
+    Bot,
+    channel,
+    post,
+    reply_of,
+    run,
+    safe_channel,
+    serving,
+    text_xml,
+    wechat_request,
+)
 
 # The channel's own regex check of old stripped CDATA sections first; a comment holding `<![CDATA[` made it skip
 # the DOCTYPE that follows. defusedxml parses, so no such trick works.
-HIDDEN_DOCTYPE = ('<!-- <![CDATA[ --><!DOCTYPE xml [<!ENTITY e SYSTEM "file:///etc/passwd">]><!-- ]]> -->'
-                  f'<xml><ToUserName>gh</ToUserName><FromUserName>{OPENID}</FromUserName>'
-                  '<CreateTime>1</CreateTime><MsgType>text</MsgType><Content>&e;</Content><MsgId>1</MsgId></xml>')
+HIDDEN_DOCTYPE = (
+    '<!-- <![CDATA[ --><!DOCTYPE xml [<!ENTITY e SYSTEM "file:///etc/passwd">]><!-- ]]> -->'
+    f"<xml><ToUserName>gh</ToUserName><FromUserName>{OPENID}</FromUserName>"
+    "<CreateTime>1</CreateTime><MsgType>text</MsgType><Content>&e;</Content><MsgId>1</MsgId></xml>"
+)
 
 
 @pytest.mark.parametrize("make_channel,crypto", [(channel, None), (safe_channel, CRYPTO)])
@@ -27,7 +41,7 @@ def test_a_doctype_behind_a_cdata_comment_is_refused(make_channel, crypto):
 
 def test_a_bot_that_says_nothing_gets_the_busy_reply():
     async def silent(message):
-        return None                       # what Rasa does when the action server is unreachable
+        return None  # what Rasa does when the action server is unreachable
 
     async def scenario():
         async with serving(channel(), silent) as (url, http):

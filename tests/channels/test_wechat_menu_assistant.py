@@ -4,6 +4,7 @@ No reply may be a fallback; each cites a clause (第（…）条), gives the con
 text, the responsible units, the configured contact), states the document's facts, or starts the self-check —
 which, answered, ends in a cited verdict. Answers slower than the passive budget arrive as customer-service
 messages at a fake WeChat API on loopback (tests/channels/fake_wechat_api.py)."""
+
 import re
 import time
 
@@ -16,7 +17,8 @@ from bot.channels.wechat import UNKNOWN_MENU
 from bot.serve import running_assistant
 from policy_kb.load import load_policy
 from tests.channels.fake_wechat_api import FakeWeChat
-from tests.wechat_user import APPID, ENV as WECHAT_ENV, WeChatUser
+from tests.wechat_user import APPID, WeChatUser
+from tests.wechat_user import ENV as WECHAT_ENV
 
 pytestmark = [pytest.mark.model, pytest.mark.servers]
 
@@ -88,14 +90,17 @@ def test_the_contact_button_says_the_text_gives_no_number_then_units_and_the_con
     assert lines[0] == NO_CONTACT_IN_TEXT
     assert lines[1] == f"咨询渠道：{CONTACT}"
     assert any(line.startswith("第（十）条：区卫生健康局") for line in lines)
-    assert not re.search(r"\d{7,}", "\n".join(lines))          # no telephone number is invented
+    assert not re.search(r"\d{7,}", "\n".join(lines))  # no telephone number is invented
 
 
-@pytest.mark.parametrize("question, expected", [
-    ("人才政策有没有咨询热线", "咨询渠道"),
-    ("卫健局的电话是多少", "区卫生健康局是以下条款的责任单位"),
-    ("想找人当面问问，去哪里咨询", "咨询渠道"),
-])
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("人才政策有没有咨询热线", "咨询渠道"),
+        ("卫健局的电话是多少", "区卫生健康局是以下条款的责任单位"),
+        ("想找人当面问问，去哪里咨询", "咨询渠道"),
+    ],
+)
 def test_contact_questions_typed_by_hand_get_the_contact_path(wechat, question, expected):
     reply = send(wechat, WeChatUser(wechat[0]), "text", question)
     assert reply.startswith(NO_CONTACT_IN_TEXT) and expected in reply, reply

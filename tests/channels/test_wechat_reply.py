@@ -1,8 +1,9 @@
 """Rendering Rasa messages as WeChat text, numbered choices, and the retry cache (no server)."""
+
 import asyncio
 
 import xmltodict
-from wechatpy import create_reply
+from wechatpy import create_reply, parse_message
 
 from bot.channels.wechat_dedup import DedupCache, message_key
 from bot.channels.wechat_reply import (
@@ -13,7 +14,6 @@ from bot.channels.wechat_reply import (
     render_messages,
     split_utf8,
 )
-from wechatpy import parse_message
 
 
 def test_cdata_escape_survives_wechatpy_render_and_xml_parse():
@@ -23,21 +23,27 @@ def test_cdata_escape_survives_wechatpy_render_and_xml_parse():
 
 
 def test_messages_are_merged_with_numbered_buttons_and_links():
-    text, choices = render_messages([
-        {"recipient_id": "u", "text": "第一段"},
-        {"recipient_id": "u", "text": "详见[政策原文](https://example.org/p?a=1&b=2)"},
-        {"recipient_id": "u", "text": "您的学历是？", "buttons": [
-            {"title": "博士", "payload": '/inform{"degree": "博士"}'},
-            {"title": "硕士", "payload": '/inform{"degree": "硕士"}'},
-            {"title": "办事指南", "url": "https://example.org/guide"},
-        ]},
-        {"recipient_id": "u", "image": "https://example.org/a.png"},
-        {"recipient_id": "u", "custom": {"text": "自定义"}},
-    ])
+    text, choices = render_messages(
+        [
+            {"recipient_id": "u", "text": "第一段"},
+            {"recipient_id": "u", "text": "详见[政策原文](https://example.org/p?a=1&b=2)"},
+            {
+                "recipient_id": "u",
+                "text": "您的学历是？",
+                "buttons": [
+                    {"title": "博士", "payload": '/inform{"degree": "博士"}'},
+                    {"title": "硕士", "payload": '/inform{"degree": "硕士"}'},
+                    {"title": "办事指南", "url": "https://example.org/guide"},
+                ],
+            },
+            {"recipient_id": "u", "image": "https://example.org/a.png"},
+            {"recipient_id": "u", "custom": {"text": "自定义"}},
+        ]
+    )
     assert text == (
         "第一段\n\n"
         '详见<a href="https://example.org/p?a=1&b=2">政策原文</a>\n\n'
-        "您的学历是？\n1. 博士\n2. 硕士\n3. <a href=\"https://example.org/guide\">办事指南</a>\n\n"
+        '您的学历是？\n1. 博士\n2. 硕士\n3. <a href="https://example.org/guide">办事指南</a>\n\n'
         '<a href="https://example.org/a.png">查看图片</a>\n\n'
         "自定义\n\n" + CHOICE_HINT
     )
@@ -99,15 +105,23 @@ def _parse(xml):
 
 
 def test_message_keys_follow_wechat_dedup_rules():
-    text = _parse("<xml><ToUserName>gh</ToUserName><FromUserName>o1</FromUserName><CreateTime>1</CreateTime>"
-                  "<MsgType>text</MsgType><Content>x</Content><MsgId>42</MsgId></xml>")
-    again = _parse("<xml><ToUserName>gh</ToUserName><FromUserName>o1</FromUserName><CreateTime>9</CreateTime>"
-                   "<MsgType>text</MsgType><Content>x</Content><MsgId>42</MsgId></xml>")
-    other_user = _parse("<xml><ToUserName>gh</ToUserName><FromUserName>o2</FromUserName><CreateTime>1</CreateTime>"
-                        "<MsgType>text</MsgType><Content>x</Content><MsgId>42</MsgId></xml>")
+    text = _parse(
+        "<xml><ToUserName>gh</ToUserName><FromUserName>o1</FromUserName><CreateTime>1</CreateTime>"
+        "<MsgType>text</MsgType><Content>x</Content><MsgId>42</MsgId></xml>"
+    )
+    again = _parse(
+        "<xml><ToUserName>gh</ToUserName><FromUserName>o1</FromUserName><CreateTime>9</CreateTime>"
+        "<MsgType>text</MsgType><Content>x</Content><MsgId>42</MsgId></xml>"
+    )
+    other_user = _parse(
+        "<xml><ToUserName>gh</ToUserName><FromUserName>o2</FromUserName><CreateTime>1</CreateTime>"
+        "<MsgType>text</MsgType><Content>x</Content><MsgId>42</MsgId></xml>"
+    )
     assert message_key(text) == message_key(again) != message_key(other_user)
-    click = "<xml><ToUserName>gh</ToUserName><FromUserName>o1</FromUserName><CreateTime>{t}</CreateTime>" \
-            "<MsgType>event</MsgType><Event>CLICK</Event><EventKey>{k}</EventKey></xml>"
+    click = (
+        "<xml><ToUserName>gh</ToUserName><FromUserName>o1</FromUserName><CreateTime>{t}</CreateTime>"
+        "<MsgType>event</MsgType><Event>CLICK</Event><EventKey>{k}</EventKey></xml>"
+    )
     assert message_key(_parse(click.format(t=1, k="A"))) == message_key(_parse(click.format(t=1, k="A")))
     assert message_key(_parse(click.format(t=1, k="A"))) != message_key(_parse(click.format(t=2, k="A")))
     assert message_key(_parse(click.format(t=1, k="A"))) != message_key(_parse(click.format(t=1, k="B")))

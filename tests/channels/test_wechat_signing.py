@@ -5,6 +5,7 @@ Each forgery is a near miss of the valid signature: missing, empty, truncated, u
 either end, one character too many, or a signature over other values. Every one must be refused with 403 before the
 bot runs; the valid request beside them must pass, so the test can fail both ways.
 """
+
 import asyncio
 import functools
 import inspect
@@ -12,13 +13,31 @@ import time
 from types import SimpleNamespace
 
 import pytest
+from wechatpy.exceptions import InvalidSignatureException
 
 from bot.channels import wechat as wechat_module
 from bot.channels.wechat import WeChatInput
 from bot.channels.wechat_dedup import DedupCache, message_key
-from tests.channels.test_wechat_channel import (AES_KEY, APPID, CRYPTO, OPENID, TOKEN, Bot, FakeWeChatAPI,
-                                                WeChatCrypto, channel, expected_reply, post, reply_of, run,
-                                                safe_channel, serving, sign, text_xml, wechat_request)
+from tests.channels.test_wechat_channel import (
+    AES_KEY,
+    APPID,
+    CRYPTO,
+    OPENID,
+    TOKEN,
+    Bot,
+    FakeWeChatAPI,
+    WeChatCrypto,
+    channel,
+    expected_reply,
+    post,
+    reply_of,
+    run,
+    safe_channel,
+    serving,
+    sign,
+    text_xml,
+    wechat_request,
+)
 
 
 def other_char(c: str) -> str:
@@ -62,8 +81,12 @@ def test_get_verification_refuses_every_near_miss():
         bot = Bot()
         async with serving(channel(), bot) as (url, http):
             timestamp, nonce = str(int(time.time())), "20251201"
-            valid = {"signature": sign(TOKEN, timestamp, nonce), "timestamp": timestamp, "nonce": nonce,
-                     "echostr": "echo-7391"}
+            valid = {
+                "signature": sign(TOKEN, timestamp, nonce),
+                "timestamp": timestamp,
+                "nonce": nonce,
+                "echostr": "echo-7391",
+            }
             for name, forged in near_misses(valid["signature"]).items():
                 async with http.get(url, params=with_signature(valid, "signature", forged)) as answer:
                     assert (answer.status, await answer.text()) == (403, "bad signature"), name
@@ -104,8 +127,9 @@ def test_safe_mode_refuses_every_near_miss_of_msg_signature():
             for name, forged in near_misses(query["msg_signature"]).items():
                 status, text = await post(http, url, with_signature(query, "msg_signature", forged), body)
                 assert status == 403, name
-                assert text == ("safe mode (encrypt_type=aes, msg_signature) required" if not forged
-                                else "bad msg_signature"), name
+                assert text == (
+                    "safe mode (encrypt_type=aes, msg_signature) required" if not forged else "bad msg_signature"
+                ), name
             # `signature` (over token, timestamp, nonce) is not msg_signature (which covers the Encrypt too)
             assert (await post(http, url, {**query, "msg_signature": query["signature"]}, body))[0] == 403
             # safe mode named but the message signed as plaintext: encrypt_type missing or another value
@@ -133,7 +157,7 @@ def test_safe_mode_reply_is_signed_so_wechat_can_verify_it():
             assert status == 200
             # reply_of verifies MsgSignature with wechatpy; a wrong key or token cannot read it
             assert reply_of(text, CRYPTO)["Content"] == expected_reply("回信签名")
-            with pytest.raises(Exception):
+            with pytest.raises(InvalidSignatureException):
                 reply_of(text, WeChatCrypto("not-the-token", AES_KEY, APPID))
 
     run(scenario())
@@ -145,16 +169,18 @@ def test_timestamps_within_five_minutes_pass_and_others_are_refused():
         async with serving(channel(), bot) as (url, http):
             now = int(time.time())
             for offset in (-298, 298, 0):
-                status, _ = await post(http, url, *wechat_request(text_xml(f"时间{offset}"), timestamp=str(now + offset)))
+                status, _ = await post(
+                    http, url, *wechat_request(text_xml(f"时间{offset}"), timestamp=str(now + offset))
+                )
                 assert status == 200, offset
-            for timestamp in (str(now - 302), str(now + 302), "", "17e8", "-1", f"{now}.0", " " + str(now),
-                              "1" * 13):
+            for timestamp in (str(now - 302), str(now + 302), "", "17e8", "-1", f"{now}.0", " " + str(now), "1" * 13):
                 query, body = wechat_request(text_xml("时间不对"), timestamp=timestamp or None)
                 query["timestamp"] = timestamp
                 query["signature"] = sign(TOKEN, timestamp, query["nonce"])
                 assert await post(http, url, query, body) == (403, "stale or missing timestamp"), timestamp
-            async with http.get(url, params={"signature": sign(TOKEN, "1", "n"), "timestamp": "1", "nonce": "n",
-                                             "echostr": "e"}) as answer:
+            async with http.get(
+                url, params={"signature": sign(TOKEN, "1", "n"), "timestamp": "1", "nonce": "n", "echostr": "e"}
+            ) as answer:
                 assert (answer.status, await answer.text()) == (403, "stale or missing timestamp")
         assert len(bot.runs) == 3
 
@@ -188,6 +214,7 @@ def clock(monkeypatch):
 def test_wechat_retries_5_seconds_apart_never_run_the_bot_twice(clock):
     """WeChat gives up on a try after 5 s and sends it again, three tries in all: 0 s, 5 s, 10 s (and a late
     duplicate may still come after). Each try gets the one answer; the bot runs once."""
+
     async def scenario():
         bot = Bot()
         async with serving(channel(), bot) as (url, http):
@@ -314,8 +341,7 @@ def test_a_retry_of_a_long_answer_does_not_send_its_rest_again():
 
     async def scenario():
         bot = Bot(reply=long_text, buttons=False)
-        async with FakeWeChatAPI().running() as fake, \
-                serving(channel(api_base=fake.base), bot) as (url, http):
+        async with FakeWeChatAPI().running() as fake, serving(channel(api_base=fake.base), bot) as (url, http):
             xml = text_xml("长回答重试", msg_id=6054768590064715000)
             first = reply_of((await post(http, url, *wechat_request(xml)))[1])["Content"]
             await fake.wait_sent(1)

@@ -1,6 +1,7 @@
 """Fixtures of the console tests: one scripted week of real conversations (tests/console/session.py) through a
 dedicated assistant (both servers, its own event store), then the console over that event store — in-process for
 the JSON checks, and as `make console` serves it (python -m console serve) for the browser."""
+
 from __future__ import annotations
 
 import asyncio
@@ -21,8 +22,10 @@ SECOND_USER, SECOND_PASSWORD = "wang", "another long password"
 
 @pytest.fixture(scope="session")
 def console_env():
-    return {"CONSOLE_PASSWORD_HASH": hash_password(PASSWORD),
-            f"CONSOLE_PASSWORD_HASH_{SECOND_USER.upper()}": hash_password(SECOND_PASSWORD)}
+    return {
+        "CONSOLE_PASSWORD_HASH": hash_password(PASSWORD),
+        f"CONSOLE_PASSWORD_HASH_{SECOND_USER.upper()}": hash_password(SECOND_PASSWORD),
+    }
 
 
 @pytest.fixture(scope="session")
@@ -56,8 +59,7 @@ class Client:
     def post(self, path, data):
         form = asyncio.run(self.ds.client.get(path, cookies=self.cookies))
         token = re.search(r'name="csrftoken" value="([^"]+)"', form.text).group(1)
-        cookies = {**self.cookies, "ds_csrftoken": form.cookies.get("ds_csrftoken") or self.cookies.get(
-            "ds_csrftoken")}
+        cookies = {**self.cookies, "ds_csrftoken": form.cookies.get("ds_csrftoken") or self.cookies.get("ds_csrftoken")}
         return asyncio.run(self.ds.client.post(path, data={**data, "csrftoken": token}, cookies=cookies))
 
     def login(self, user=USER, password=PASSWORD):
@@ -75,6 +77,7 @@ class Client:
 @pytest.fixture(scope="session")
 def console_ds(events_db, kb_path, console_env):
     from console import datasette
+
     ds = datasette(events_db, kb_path, env=console_env)
     asyncio.run(ds.invoke_startup())
     return ds
@@ -94,6 +97,7 @@ def clerk(console_ds):
 def console_url(week, kb_path, console_env, tmp_path_factory):
     """The console as `make console` starts it, on a free loopback port, over its own copy of the week."""
     import os
+
     copy = tmp_path_factory.mktemp("console-served") / "events.db"
     shutil.copy(week[0] / "events.db", copy)
     port = free_port()
@@ -101,8 +105,23 @@ def console_url(week, kb_path, console_env, tmp_path_factory):
     saved = dict(os.environ)
     os.environ.update(console_env)
     try:
-        with process([sys.executable, "-m", "console", "serve", "--events", str(copy), "--kb", str(kb_path),
-                      "--port", str(port)], f"http://127.0.0.1:{port}/-/login", "console (datasette)", log):
+        with process(
+            [
+                sys.executable,
+                "-m",
+                "console",
+                "serve",
+                "--events",
+                str(copy),
+                "--kb",
+                str(kb_path),
+                "--port",
+                str(port),
+            ],
+            f"http://127.0.0.1:{port}/-/login",
+            "console (datasette)",
+            log,
+        ):
             yield f"http://127.0.0.1:{port}", copy
     finally:
         os.environ.clear()

@@ -1,6 +1,7 @@
 """A scripted working week of the assistant: 50 conversations through the REST channel, with what each one must
 leave in the console — the clause and benefit asked about, the self-check verdicts, the near-misses, the messages
 it could not answer. The expected figures below are what this script sends, counted by hand from SCRIPT."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -19,14 +20,23 @@ QUESTIONS = [
     (["在职读了硕士拿到双证补多少"], 6, "c06-master-double-certificate", 2),
 ]
 # The policy is silent on deadlines: "the text does not say".
-SILENT = [(["申请截止时间是什么时候"], 2)]   # (messages, times)
+SILENT = [(["申请截止时间是什么时候"], 2)]  # (messages, times)
 # (messages, the latest self-check's verdicts {item: 符合/不符合/尚需确认}, near-misses [(condition, gap, item)], times)
 SELF_CHECKS = [
     (["我36岁，全日制硕士"], {"c02-master": "不符合"}, [("35周岁及以下", 1, "c02-master")], 5),
     (["我37岁，全日制硕士研究生"], {"c02-master": "不符合"}, [("35周岁及以下", 2, "c02-master")], 3),
-    (["我41岁，全日制博士研究生"], {"c02-phd": "不符合", "c01-flexible-talent": "尚需确认"},
-     [("40周岁及以下", 1, "c02-phd")], 2),
-    (["我39岁，全日制博士研究生，打算去东川的医院工作"], {"c02-phd": "尚需确认", "c01-flexible-talent": "尚需确认"}, [], 3),
+    (
+        ["我41岁，全日制博士研究生"],
+        {"c02-phd": "不符合", "c01-flexible-talent": "尚需确认"},
+        [("40周岁及以下", 1, "c02-phd")],
+        2,
+    ),
+    (
+        ["我39岁，全日制博士研究生，打算去东川的医院工作"],
+        {"c02-phd": "尚需确认", "c01-flexible-talent": "尚需确认"},
+        [],
+        3,
+    ),
     # a correction: the latest check counts, and the correction goes to the inbox
     (["我34岁，全日制硕士", "我说错了，是36岁"], {"c02-master": "不符合"}, [("35周岁及以下", 1, "c02-master")], 2),
 ]
@@ -90,8 +100,13 @@ def expected_near_misses() -> Counter:
 
 
 def expected_unanswered() -> Counter:
-    return Counter({"未能理解": sum(t for _x, t in FALLBACKS), "超出范围": sum(t for _x, t in OUT_OF_SCOPE),
-                    "政策未写明": sum(t for _x, t in SILENT)})
+    return Counter(
+        {
+            "未能理解": sum(t for _x, t in FALLBACKS),
+            "超出范围": sum(t for _x, t in OUT_OF_SCOPE),
+            "政策未写明": sum(t for _x, t in SILENT),
+        }
+    )
 
 
 def run(url: str) -> dict:
@@ -103,6 +118,7 @@ def run(url: str) -> dict:
             answer = "\n".join(m.get("text") or "" for m in post(url, {"sender": sender, "message": text}))
             replies.setdefault(sender, []).append(answer)
             return answer
+
         return ask
 
     for n, messages in enumerate(conversations()):

@@ -2,6 +2,7 @@
 through the REST channel of a dedicated assistant): the figures match what the script sent, the inbox holds what
 the assistant did not answer, no personal number reaches the event store, the console or its exports, nothing
 answers without a login, a review is saved and imported, and the purge keeps the counts."""
+
 from __future__ import annotations
 
 import asyncio
@@ -20,14 +21,26 @@ from pathlib import Path
 import pytest
 
 from tests.console import session
-from tests.e2e.flows import TEST_ID
 from tests.console.conftest import PASSWORD, SECOND_PASSWORD, SECOND_USER, USER, Client
+from tests.e2e.flows import TEST_ID
 
 pytestmark = [pytest.mark.model, pytest.mark.servers]
 ROOT = Path(__file__).resolve().parents[2]
-TABLES = ["events", "messages", "inbox", "reviews", "questions_by_clause", "questions_by_benefit",
-          "self_check_results", "verdicts_by_benefit", "near_misses", "unanswered", "event_log", "kb_clauses",
-          "kb_items"]
+TABLES = [
+    "events",
+    "messages",
+    "inbox",
+    "reviews",
+    "questions_by_clause",
+    "questions_by_benefit",
+    "self_check_results",
+    "verdicts_by_benefit",
+    "near_misses",
+    "unanswered",
+    "event_log",
+    "kb_clauses",
+    "kb_items",
+]
 
 
 def test_every_conversation_reached_the_event_store(clerk):
@@ -51,8 +64,9 @@ def test_self_check_verdicts_per_benefit_match_the_script(clerk):
 
 
 def test_near_misses_by_condition_and_gap(clerk):
-    near = Counter({(r["condition"], r["gap"], r["item"]): r["people"] for r in clerk.rows("near_misses")
-                    if r["gap"] is not None})
+    near = Counter(
+        {(r["condition"], r["gap"], r["item"]): r["people"] for r in clerk.rows("near_misses") if r["gap"] is not None}
+    )
     assert near == session.expected_near_misses()
     # 1 year over the 35-year limit of the master's allowance: the 36-year-olds and the corrected 34 → 36
     assert near[("35周岁及以下", 1, "c02-master")] == 7
@@ -76,9 +90,13 @@ def test_unanswered_and_the_inbox(clerk):
 
 
 def _personal(replies) -> list[str]:
-    tokens = [m.group(1) for answers in replies.values() for a in answers
-              for m in re.finditer(r"/prefill/download/([A-Za-z0-9_-]{20,})", a)]
-    assert len(tokens) >= session.APPLICATIONS     # the applications really reached their documents
+    tokens = [
+        m.group(1)
+        for answers in replies.values()
+        for a in answers
+        for m in re.finditer(r"/prefill/download/([A-Za-z0-9_-]{20,})", a)
+    ]
+    assert len(tokens) >= session.APPLICATIONS  # the applications really reached their documents
     return session.PERSONAL + tokens
 
 
@@ -99,8 +117,12 @@ def test_no_personal_number_in_the_console_or_its_exports(week, clerk):
     wanted = _personal(week[1])
     pages = ["/", "/events", "/-/dashboards/policy", "/events/inbox?status=待审"]
     for table in TABLES:
-        pages += [f"/events/{table}", f"/events/{table}.json?_shape=array&_size=max",
-                  f"/events/{table}.csv?_size=max", f"/events/{table}.json?_shape=array&_size=max&_nl=on"]
+        pages += [
+            f"/events/{table}",
+            f"/events/{table}.json?_shape=array&_size=max",
+            f"/events/{table}.csv?_size=max",
+            f"/events/{table}.json?_shape=array&_size=max&_nl=on",
+        ]
     for row in clerk.rows("inbox"):
         pages.append(f"/-/review/{row['id']}")
     seen = 0
@@ -126,12 +148,14 @@ def _http(url, cookie=None):
 def _login_http(url, user=USER, password=PASSWORD) -> str:
     """Log in to the served console as a browser does; returns the Cookie header value."""
     import http.cookiejar
+
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
 
     class NoRedirect(urllib.request.HTTPRedirectHandler):
         def redirect_request(self, *args, **kwargs):
             return None
+
     opener.add_handler(NoRedirect())
     form = opener.open(url + "/-/login", timeout=20).read().decode()
     token = re.search(r'name="csrftoken" value="([^"]+)"', form).group(1)
@@ -147,10 +171,26 @@ def test_without_login_every_page_and_the_json_api_answer_403(console_url):
     url, _db = console_url
     cookie = _login_http(url)
     assert cookie.startswith("ds_actor=")
-    paths = ["/", "/events", "/events.json", "/events.json?sql=select+data+from+events",
-             "/-/dashboards", "/-/dashboards/policy", "/-/dashboards/policy/clauses-chart", "/-/review/1",
-             "/-/metadata.json", "/-/databases.json", "/-/plugins.json", "/-/actor.json", "/-/versions",
-             "/-/settings.json", "/-/allow-debug", "/-/permissions", "/-/password-tool", "/-/threads"]
+    paths = [
+        "/",
+        "/events",
+        "/events.json",
+        "/events.json?sql=select+data+from+events",
+        "/-/dashboards",
+        "/-/dashboards/policy",
+        "/-/dashboards/policy/clauses-chart",
+        "/-/review/1",
+        "/-/metadata.json",
+        "/-/databases.json",
+        "/-/plugins.json",
+        "/-/actor.json",
+        "/-/versions",
+        "/-/settings.json",
+        "/-/allow-debug",
+        "/-/permissions",
+        "/-/password-tool",
+        "/-/threads",
+    ]
     for table in TABLES:
         paths += [f"/events/{table}", f"/events/{table}.json", f"/events/{table}.csv", f"/events/{table}/1"]
     forged = cookie[:-4] + "AAAA"
@@ -179,7 +219,7 @@ def test_the_console_is_read_only_except_for_reviews(clerk):
     assert r.status_code == 400
     r = clerk.get("/events.json?sql=" + urllib.request.quote("insert into reviews (message_id) values (1)"))
     assert r.status_code == 400
-    assert clerk.rows("events", "&_sort=id&_size=1")     # still there
+    assert clerk.rows("events", "&_sort=id&_size=1")  # still there
 
 
 def test_a_review_is_saved_with_who_and_when_and_imported(week, kb_path, console_env, tmp_path):
@@ -193,14 +233,23 @@ def test_a_review_is_saved_with_who_and_when_and_imported(week, kb_path, console
     reviewer = Client(ds).login(SECOND_USER, SECOND_PASSWORD)
     fallback = next(r for r in reviewer.rows("inbox") if r["text"] == "我想吃火锅")
     # a bad entity is refused, with the reason, and nothing is stored
-    r = reviewer.post(f"/-/review/{fallback['id']}", {"verdict": "corrected", "intent": "ask_amount",
-                                                       "entities": "colour=red"})
+    r = reviewer.post(
+        f"/-/review/{fallback['id']}", {"verdict": "corrected", "intent": "ask_amount", "entities": "colour=red"}
+    )
     assert r.status_code == 400 and "没有“colour”这种实体" in r.text
     assert reviewer.rows("reviews") == []
     # the reviewer says what the message should have been understood as (an invented but plausible correction)
     question = next(r for r in reviewer.rows("inbox") if r["text"] == "火星上有补贴吗")
-    r = reviewer.post(f"/-/review/{question['id']}", {
-        "verdict": "corrected", "intent": "out_of_scope", "entities": "", "clause": "", "amounts": "不在本助手的范围内"})
+    r = reviewer.post(
+        f"/-/review/{question['id']}",
+        {
+            "verdict": "corrected",
+            "intent": "out_of_scope",
+            "entities": "",
+            "clause": "",
+            "amounts": "不在本助手的范围内",
+        },
+    )
     assert r.status_code == 302
     [saved] = reviewer.rows("reviews")
     assert saved["reviewer"] == SECOND_USER and saved["verdict"] == "corrected" and saved["intent"] == "out_of_scope"
@@ -208,14 +257,19 @@ def test_a_review_is_saved_with_who_and_when_and_imported(week, kb_path, console
     assert next(r for r in reviewer.rows("inbox") if r["id"] == question["id"])["status"] == "已审：已更正"
     # a confirmed answer with the clause and amount it must cite
     amount = next(r for r in reviewer.rows("messages") if r["text"] == "博士能拿多少补贴")
-    assert reviewer.post(f"/-/review/{amount['id']}", {"verdict": "right", "entities": "degree=博士",
-                                                        "clause": "2", "amounts": "25万元"}).status_code == 302
+    assert (
+        reviewer.post(
+            f"/-/review/{amount['id']}",
+            {"verdict": "right", "entities": "degree=博士", "clause": "2", "amounts": "25万元"},
+        ).status_code
+        == 302
+    )
 
     nlu, e2e = tmp_path / "reviewed.yml", tmp_path / "reviewed_e2e.yml"
     assert run(db, nlu_file=nlu, e2e_file=e2e) == 0
     nlu_text = nlu.read_text(encoding="utf-8")
     assert "- intent: out_of_scope" in nlu_text and "    - 火星上有补贴吗" in nlu_text
-    assert "博士能拿多少补贴" not in nlu_text          # already a training example: not added twice
+    assert "博士能拿多少补贴" not in nlu_text  # already a training example: not added twice
     cases = e2e.read_text(encoding="utf-8")
     assert "- {q: 火星上有补贴吗, says: [不在本助手的范围内]}" in cases
     assert "- {q: 博士能拿多少补贴, clause: 二, amounts: [25万元]}" in cases
@@ -223,12 +277,19 @@ def test_a_review_is_saved_with_who_and_when_and_imported(week, kb_path, console
     assert run(db, nlu_file=nlu, e2e_file=e2e) == 0 and nlu.read_text(encoding="utf-8") == nlu_text
     # the NLU file is valid Rasa training data, and the e2e test runs the cases
     from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
+
     assert [e.get("text") for e in RasaYAMLReader().read(str(nlu)).intent_examples] == ["火星上有补贴吗"]
+
     def collected(reviewed):
-        out = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "tests/e2e/test_rest.py"],
-                             cwd=ROOT, env={**os.environ, "E2E_REVIEWED": str(reviewed)}, capture_output=True,
-                             text=True).stdout
+        out = subprocess.run(
+            [sys.executable, "-m", "pytest", "--collect-only", "-q", "tests/e2e/test_rest.py"],
+            cwd=ROOT,
+            env={**os.environ, "E2E_REVIEWED": str(reviewed)},
+            capture_output=True,
+            text=True,
+        ).stdout
         return [line.encode().decode("unicode_escape") for line in out.splitlines() if "::test_question[" in line]
+
     without, with_reviewed = collected(tmp_path / "none.yml"), collected(e2e)
     assert len(with_reviewed) == len(without) + 2
     assert "tests/e2e/test_rest.py::test_question[火星上有补贴吗]" in with_reviewed
@@ -249,12 +310,12 @@ def test_the_purge_removes_texts_and_keeps_the_counts(week, kb_path, console_env
     amount = next(r for r in clerk.rows("messages") if r["text"] == "博士能拿多少补贴")
     assert clerk.post(f"/-/review/{amount['id']}", {"verdict": "right"}).status_code == 302
     broker = RetainingSQLEventBroker(db=str(db), retention_days=90)
-    assert broker.purge(now=time.time() + 89 * 86400) == 0          # not yet
+    assert broker.purge(now=time.time() + 89 * 86400) == 0  # not yet
     assert broker.purge(now=time.time() + 91 * 86400) > 500
     assert {t: clerk.rows(t) for t in figures} == before
     assert all(r["text"] is None and r["reply"] is None for r in clerk.rows("messages"))
     [review] = clerk.rows("reviews")
-    assert review["text"] is None and review["reviewer"] == USER and review["verdict"] == "right"   # who/when stay
+    assert review["text"] is None and review["reviewer"] == USER and review["verdict"] == "right"  # who/when stay
     raw = b"".join(p.read_bytes() for p in db.parent.glob("events.db*"))
-    for text in ("火星上有补贴吗", "博士能拿多少补贴"):    # neither as UTF-8 (reviews) nor as JSON (events)
+    for text in ("火星上有补贴吗", "博士能拿多少补贴"):  # neither as UTF-8 (reviews) nor as JSON (events)
         assert text.encode() not in raw and json.dumps(text)[1:-1].encode() not in raw

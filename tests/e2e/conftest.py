@@ -1,4 +1,5 @@
 """End-to-end: the real Rasa server and action server on loopback (the `assistant` fixture, tests/conftest.py)."""
+
 import uuid
 
 import pytest

@@ -1,12 +1,20 @@
 """Conversations several end-to-end tests walk through."""
+
 from bot.prefill.applicant import BY_KEY
 from bot.prefill.validate import id_check_char
 
-TEST_ID = "53011319900101123" + id_check_char("53011319900101123")   # valid check digit, born 1990-01-01, male
+TEST_ID = "53011319900101123" + id_check_char("53011319900101123")  # valid check digit, born 1990-01-01, male
 OLD_PHONE, NEW_PHONE = "13800138000", "13900139000"
 VILLAGE_DOCTOR = "我是村卫生室的乡村医生，大专学历，注册了助理全科医师"
-ANSWERS = {"degree": "大专", "full_time": "是", "school": "昆明医科大学", "title_level": "没有职称",
-           "employer": "东川区某某村卫生室", "address": "昆明市东川区铜都街道1号", "name": "张三"}
+ANSWERS = {
+    "degree": "大专",
+    "full_time": "是",
+    "school": "昆明医科大学",
+    "title_level": "没有职称",
+    "employer": "东川区某某村卫生室",
+    "address": "昆明市东川区铜都街道1号",
+    "name": "张三",
+}
 QUESTIONS = {key: BY_KEY[key].question for key in ANSWERS}
 
 

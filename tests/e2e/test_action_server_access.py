@@ -1,5 +1,6 @@
 """The action server is no public door: it listens on loopback only, and refuses calls without the token the Rasa
 server sends (bot/action_server.py)."""
+
 import json
 import urllib.error
 import urllib.request
@@ -9,17 +10,28 @@ import pytest
 from bot.serve import action_server, environment, free_port
 
 pytestmark = [pytest.mark.servers]
-FORGED = {"next_action": "action_apply", "sender_id": "forged",
-          "tracker": {"sender_id": "forged", "slots": {"profile": {"age": 30}}, "latest_message": {"text": "我要申请"},
-                      "events": [], "active_loop": {}, "latest_action_name": "action_listen"},
-          "domain": {}, "version": "3.6.2"}
+FORGED = {
+    "next_action": "action_apply",
+    "sender_id": "forged",
+    "tracker": {
+        "sender_id": "forged",
+        "slots": {"profile": {"age": 30}},
+        "latest_message": {"text": "我要申请"},
+        "events": [],
+        "active_loop": {},
+        "latest_action_name": "action_listen",
+    },
+    "domain": {},
+    "version": "3.6.2",
+}
 
 
 def status_of(url: str, body: dict | None = None) -> int:
     data = None if body is None else json.dumps(body).encode()
     try:
-        with urllib.request.urlopen(urllib.request.Request(url, data, {"Content-Type": "application/json"}),
-                                    timeout=30) as r:
+        with urllib.request.urlopen(
+            urllib.request.Request(url, data, {"Content-Type": "application/json"}), timeout=30
+        ) as r:
             return r.status
     except urllib.error.HTTPError as e:
         return e.code
@@ -48,7 +60,7 @@ def actions(tmp_path_factory):
 
 
 def test_it_listens_on_loopback_only(actions):
-    assert listening_addresses(actions) == {"0100007F"}          # 127.0.0.1, not 0.0.0.0
+    assert listening_addresses(actions) == {"0100007F"}  # 127.0.0.1, not 0.0.0.0
 
 
 def test_a_forged_call_without_the_token_is_refused(actions):

@@ -1,9 +1,11 @@
 """If the action server is down, the user gets a clear 系统繁忙 reply on every channel, not silence."""
+
 import pytest
 
 from bot.channels.inbound import BUSY_REPLY
 from bot.serve import post, running_assistant
-from tests.wechat_user import ENV as WECHAT_ENV, WeChatUser
+from tests.wechat_user import ENV as WECHAT_ENV
+from tests.wechat_user import WeChatUser
 
 pytestmark = [pytest.mark.model, pytest.mark.servers]
 

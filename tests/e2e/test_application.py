@@ -1,5 +1,6 @@
 """Through the real servers: self-check → apply → correct a field → download → the document has the corrected
 value; no reply and no server log line of that conversation holds the ID number or the phone."""
+
 import io
 import re
 import urllib.request
@@ -7,7 +8,8 @@ import urllib.request
 import docx
 import pytest
 
-from tests.e2e.flows import NEW_PHONE, OLD_PHONE, TEST_ID as ID, fill_application
+from tests.e2e.flows import NEW_PHONE, OLD_PHONE, fill_application
+from tests.e2e.flows import TEST_ID as ID
 
 pytestmark = [pytest.mark.model, pytest.mark.servers]
 
@@ -20,8 +22,9 @@ def test_self_check_apply_correct_download(chat, assistant_dir):
     url = re.search(r"(http://\S+/webhooks/prefill/download/[\w-]+)", final).group(1)
     with urllib.request.urlopen(url, timeout=10) as r:
         document = docx.Document(io.BytesIO(r.read()))
-    text = "\n".join([p.text for p in document.paragraphs] +
-                     [c.text for t in document.tables for row in t.rows for c in row.cells])
+    text = "\n".join(
+        [p.text for p in document.paragraphs] + [c.text for t in document.tables for row in t.rows for c in row.cells]
+    )
     assert NEW_PHONE in text and OLD_PHONE not in text and ID in text
     assert "第（十）条" in text and "5000元" in text
     log = (assistant_dir / "servers.log").read_text(encoding="utf-8", errors="replace")

@@ -1,5 +1,6 @@
 """`make shell`: a person at a terminal asks a question, reads the answer with its clause, types /stop, and both
 servers are gone afterwards. Run in a pseudo-terminal, since `rasa shell` needs one."""
+
 import os
 import pty
 import select
@@ -20,8 +21,9 @@ pytestmark = pytest.mark.model
 class Terminal:
     def __init__(self, args, env):
         self.master, slave = pty.openpty()
-        self.proc = subprocess.Popen(args, cwd=ROOT, stdin=slave, stdout=slave, stderr=slave, env=env,
-                                     start_new_session=True)
+        self.proc = subprocess.Popen(
+            args, cwd=ROOT, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
+        )
         os.close(slave)
         self.screen = b""
 
@@ -55,9 +57,15 @@ def listening(port: int) -> bool:
 
 def test_make_shell_answers_in_the_terminal_and_stops_both_servers(tmp_path):
     rasa_port, action_port = free_port(), free_port()
-    env = dict(os.environ, RASA_PORT=str(rasa_port), ACTION_PORT=str(action_port),
-               TRACKER_DB=str(tmp_path / "tracker.db"), EVENT_DB=str(tmp_path / "events.db"), PREFILL_DIR=str(tmp_path / "prefill"),
-               RASA_TELEMETRY_ENABLED="false")
+    env = dict(
+        os.environ,
+        RASA_PORT=str(rasa_port),
+        ACTION_PORT=str(action_port),
+        TRACKER_DB=str(tmp_path / "tracker.db"),
+        EVENT_DB=str(tmp_path / "events.db"),
+        PREFILL_DIR=str(tmp_path / "prefill"),
+        RASA_TELEMETRY_ENABLED="false",
+    )
     terminal = Terminal(["make", "--no-print-directory", "shell"], env)
     try:
         assert terminal.wait_for("Your input", 300), terminal.screen.decode(errors="replace")[-2000:]

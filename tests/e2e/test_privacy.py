@@ -2,6 +2,7 @@
 encrypted) — neither the ID number, nor the phones, nor the download token is in any file the servers wrote outside
 the prefill store: the tracker database, both servers' logs, the session secret… The prefill store's files are
 0600 and the purge removes them, and with them the vault of typed numbers."""
+
 import json
 import os
 import re
@@ -15,7 +16,8 @@ import pytest
 
 from bot.serve import ROOT, post, running_assistant
 from tests.e2e.flows import NEW_PHONE, OLD_PHONE, TEST_ID, fill_application
-from tests.wechat_user import ENV as WECHAT_ENV, WeChatUser
+from tests.wechat_user import ENV as WECHAT_ENV
+from tests.wechat_user import WeChatUser
 
 pytestmark = [pytest.mark.model, pytest.mark.servers]
 TOKEN = re.compile(r"/webhooks/prefill/download/([\w-]{43})")
@@ -63,9 +65,11 @@ def test_no_personal_number_or_token_in_any_file_outside_the_prefill_store(debug
 def test_the_conversation_keeps_references_where_the_numbers_were(debug_run):
     workdir, _ = debug_run
     import sqlite3
+
     with sqlite3.connect(workdir / "tracker.db") as db:
-        tracker = "\n".join(json.dumps(json.loads(row[0]), ensure_ascii=False)
-                             for row in db.execute("select data from events"))
+        tracker = "\n".join(
+            json.dumps(json.loads(row[0]), ensure_ascii=False) for row in db.execute("select data from events")
+        )
     # the channels replaced the typed numbers before Rasa saw them (bot/prefill/vault.py) …
     assert re.search(r"身份证\[身份证号#[A-Za-z]{20}\]", tracker)
     assert re.search(r"应该是\[手机号#[A-Za-z]{20}\]", tracker)
@@ -76,7 +80,7 @@ def test_the_conversation_keeps_references_where_the_numbers_were(debug_run):
 def test_files_the_servers_wrote_are_for_their_user_only(debug_run):
     workdir, _ = debug_run
     for path in [*written_files(workdir), *(workdir / "prefill").iterdir()]:
-        if path.name == "servers.log":       # opened by the test harness, not by the servers
+        if path.name == "servers.log":  # opened by the test harness, not by the servers
             continue
         mode = stat.S_IMODE(path.stat().st_mode)
         assert mode & 0o077 == 0, f"{path.name} is {oct(mode)}"
@@ -87,12 +91,14 @@ def test_the_purge_removes_documents_and_the_vault(debug_run):
     prefill = workdir / "prefill"
     assert list(prefill.glob("*.docx"))
     index = (prefill / "index.db").read_bytes()
-    assert TEST_ID.encode() in index                 # the vault held the typed number until now
+    assert TEST_ID.encode() in index  # the vault held the typed number until now
     env = {**os.environ, "PREFILL_DIR": str(prefill)}
-    subprocess.run([sys.executable, "-m", "bot.prefill", "purge", "--all"], cwd=ROOT, env=env, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "bot.prefill", "purge", "--all"], cwd=ROOT, env=env, check=True, capture_output=True
+    )
     assert not list(prefill.glob("*.docx")) and not list(prefill.glob("*.json"))
     import sqlite3
+
     with sqlite3.connect(prefill / "index.db") as db:
         assert db.execute("select count(*) from personal_values").fetchone()[0] == 0
         db.execute("vacuum")

@@ -1,4 +1,5 @@
 """Questions a talent or a hotline officer asks, through the REST channel of the running assistant."""
+
 import json
 import os
 import re
@@ -86,7 +87,7 @@ ODD = [
     ("😀😀", ["您好像没有输入内容"]),
     ("'); drop table items; --", ["请用中文提问"]),
     ("NEAR(博士 补贴)", ["第（二）条", "25万元"]),  # an FTS5 operator is a word, not a query
-    ("博" * 3000, ["没有提到", "东发〔2022〕26号"]),   # said back cut short (below)
+    ("博" * 3000, ["没有提到", "东发〔2022〕26号"]),  # said back cut short (below)
     ("How much does a PhD get?", ["第（二）条", "25万元"]),
     ("第99条原文", ["只有第（一）条至第（十四）条", "没有您说的那一条"]),
     ("博士补贴" * 1200, ["第（二）条", "25万元"]),  # a long message, still under the channel's 32 KB body cap
@@ -97,13 +98,14 @@ ODD = [
 def test_odd_input_gets_a_clear_answer(chat, odd, says):
     reply = chat.ask(odd)
     assert BUSY_REPLY not in reply and ERROR_REPLY not in reply and "Traceback" not in reply, reply
-    assert len(reply) < 1500, reply[:200]                 # a long message is answered, not echoed
+    assert len(reply) < 1500, reply[:200]  # a long message is answered, not echoed
     for phrase in says:
         assert phrase in reply, reply
 
 
 def test_a_body_over_the_cap_is_refused_with_413_and_says_so(assistant):
     import urllib.error
+
     with pytest.raises(urllib.error.HTTPError) as e:
         post(assistant, {"sender": "too-long", "message": "博士补贴" * 2000})
     assert e.value.code == 413 and "请求过大" in json.loads(e.value.read().decode("utf-8"))["error"]
@@ -117,6 +119,7 @@ def test_out_of_scope_names_no_amount(chat):
 def test_malformed_body_is_400_not_a_crash(assistant):
     import urllib.error
     import urllib.request
+
     req = urllib.request.Request(assistant, b"[1, 2", {"Content-Type": "application/json"})
     with pytest.raises(urllib.error.HTTPError) as e:
         urllib.request.urlopen(req, timeout=10)
@@ -127,6 +130,7 @@ def test_malformed_body_is_400_not_a_crash(assistant):
 def test_conversation_survives_a_restart(tmp_path):
     """The SQL tracker store keeps the topic: after a restart, a follow-up still knows it."""
     from bot.serve import running_assistant
+
     with running_assistant(tmp_path) as url:
         post(url, {"sender": "restart-user", "message": "硕士能拿多少补贴"})
     with running_assistant(tmp_path) as url:

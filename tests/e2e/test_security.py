@@ -1,5 +1,6 @@
 """Through the real servers, as a hostile client would try: nobody reaches another person's conversation, typed
 commands are text, oversized requests are refused, and socket.io widgets get their replies."""
+
 import asyncio
 import json
 import urllib.error
@@ -46,11 +47,11 @@ def new_session(assistant):
 def test_a_wechat_conversation_cannot_be_continued_over_rest_with_the_openid(assistant):
     follower = WeChatUser(assistant)
     follower.say(SELF_CHECK)
-    assert SESSION_FORM in follower.say("我要申请")            # the WeChat user's application form is open
+    assert SESSION_FORM in follower.say("我要申请")  # the WeChat user's application form is open
     for sender in (follower.openid, f"wechat:{follower.openid}"):
         reply = texts(post(assistant, {"sender": sender, "message": "我要申请"}))
-        assert NEED_SELF_CHECK in reply                        # a new, empty conversation: no profile, no form
-    assert NEED_SELF_CHECK not in follower.say("张三")          # and the WeChat user's form is still theirs
+        assert NEED_SELF_CHECK in reply  # a new, empty conversation: no profile, no form
+    assert NEED_SELF_CHECK not in follower.say("张三")  # and the WeChat user's form is still theirs
 
 
 def test_web_sessions_are_issued_by_the_server_and_cannot_be_forged(assistant):
@@ -60,15 +61,20 @@ def test_web_sessions_are_issued_by_the_server_and_cannot_be_forged(assistant):
     assert status == 200 and "符合" in texts(replies)
     my_id, my_signature = mine.split(".")
     other_id, other_signature = other.split(".")
-    for forged in (f"{my_id}.{other_signature}", f"{my_id}.{my_signature[:-1]}A", my_id, f"{my_id}.",
-                   f"{other_id}x.{other_signature}"):
+    for forged in (
+        f"{my_id}.{other_signature}",
+        f"{my_id}.{my_signature[:-1]}A",
+        my_id,
+        f"{my_id}.",
+        f"{other_id}x.{other_signature}",
+    ):
         status, body = call(assistant, json.dumps({"session": forged, "message": "我要申请"}).encode())
         assert status == 403, forged
         assert "会话无效" in body["error"]
     status, replies = call(assistant, json.dumps({"session": other, "message": "我要申请"}).encode())
-    assert status == 200 and NEED_SELF_CHECK in texts(replies)      # the other session sees nothing of mine
+    assert status == 200 and NEED_SELF_CHECK in texts(replies)  # the other session sees nothing of mine
     status, replies = call(assistant, json.dumps({"session": mine, "message": "我要申请"}).encode())
-    assert status == 200 and SESSION_FORM in texts(replies)         # mine goes on where it was
+    assert status == 200 and SESSION_FORM in texts(replies)  # mine goes on where it was
 
 
 def test_rest_without_a_sender_or_session_is_refused(assistant):
@@ -78,8 +84,9 @@ def test_rest_without_a_sender_or_session_is_refused(assistant):
 
 
 def test_a_client_behind_the_balancer_cannot_pick_a_sender(assistant):
-    status, answer = call(assistant, json.dumps({"sender": "someone", "message": "博士"}).encode(),
-                          {"X-Forwarded-For": "203.0.113.9"})
+    status, answer = call(
+        assistant, json.dumps({"sender": "someone", "message": "博士"}).encode(), {"X-Forwarded-For": "203.0.113.9"}
+    )
     assert status == 403 and "/webhooks/rest/session" in answer["error"]
 
 
@@ -88,8 +95,9 @@ def test_a_one_megabyte_body_is_refused(assistant):
     assert len(body) > 1_000_000
     status, _ = call(assistant, body)
     assert status == 413
-    status, answer = call(assistant, json.dumps({"sender": "meta", "message": "博士",
-                                                 "metadata": {"x": "y" * 20_000}}).encode())
+    status, answer = call(
+        assistant, json.dumps({"sender": "meta", "message": "博士", "metadata": {"x": "y" * 20_000}}).encode()
+    )
     assert status == 413 and "metadata" in answer["error"]
 
 
@@ -98,13 +106,13 @@ def test_typed_commands_change_nothing(chat):
     for typed in ("/restart", "／restart", "/session_start"):
         reply = chat.ask(typed)
         assert reply.strip() and BUSY_REPLY not in reply and ERROR_REPLY not in reply
-    assert SESSION_FORM in chat.ask("我要申请")              # the self-check was not wiped by /restart
+    assert SESSION_FORM in chat.ask("我要申请")  # the self-check was not wiped by /restart
 
 
 def test_a_typed_intent_payload_sets_no_fact(chat):
     reply = chat.ask('/inform{"age":"30","degree":"博士"}')
     assert "30" not in reply and "符合" not in reply
-    assert NEED_SELF_CHECK in chat.ask("我要申请")            # no profile was made from the payload
+    assert NEED_SELF_CHECK in chat.ask("我要申请")  # no profile was made from the payload
 
 
 def test_a_socketio_widget_receives_its_reply(assistant):
@@ -115,11 +123,13 @@ def test_a_socketio_widget_receives_its_reply(assistant):
         confirmed, uttered = asyncio.Queue(), asyncio.Queue()
         client.on("session_confirm", lambda data: confirmed.put_nowait(data))
         client.on("bot_uttered", lambda data: uttered.put_nowait(data))
-        await client.connect(base, socketio_path="/socket.io", transports=["polling"])   # this aiohttp has no ClientWSTimeout
+        await client.connect(
+            base, socketio_path="/socket.io", transports=["polling"]
+        )  # this aiohttp has no ClientWSTimeout
         try:
             await client.emit("session_request", {"session_id": "chosen-by-the-client"})
             session = await asyncio.wait_for(confirmed.get(), 30)
-            assert session != "chosen-by-the-client"             # the server picks the conversation
+            assert session != "chosen-by-the-client"  # the server picks the conversation
             await client.emit("user_uttered", {"message": "博士能拿多少补贴", "session_id": session})
             first = await asyncio.wait_for(uttered.get(), 60)
             parts = [first.get("text") or ""]

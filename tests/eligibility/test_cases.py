@@ -4,6 +4,7 @@ The expected amounts in the cases were read from the clause text, not from the k
 item says what the text gives for it, and the engine's result (its amount, what it says, and the KB item behind it)
 must be exactly that item's amount, not merely some amount the document states.
 """
+
 import re
 from pathlib import Path
 
@@ -53,7 +54,9 @@ def check_amount(result, item: dict, expected, clause_text: str):
 
 def test_every_case_names_the_amount_of_each_item_it_checks():
     for case in CASES:
-        named = set(case.get("eligible", [])) | set(case.get("not_eligible") or {}) | set(case.get("undetermined") or {})
+        named = (
+            set(case.get("eligible", [])) | set(case.get("not_eligible") or {}) | set(case.get("undetermined") or {})
+        )
         assert named <= set(case.get("amounts") or {}), case["name"]
 
 

@@ -1,4 +1,5 @@
 """The self-check CLI as hotline staff use it."""
+
 import json
 
 from policy_kb.cli import main

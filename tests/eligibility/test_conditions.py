@@ -1,6 +1,7 @@
 """The three-valued condition trees, leaf by leaf: each operator on both sides of its number, the gap it reports, and
 the words a report uses (“36岁，超过“35周岁及以下”1岁”). Reading the text: 以上/以下/不少于 include the number,
 超过 does not."""
+
 import pytest
 
 from policy_kb.conditions import MET, UNKNOWN, UNMET, evaluate
@@ -10,14 +11,31 @@ def leaf(op, value, field="age", id="x", label="条件", quote="原文"):
     return {"id": id, "field": field, "op": op, "value": value, "label": label, "quote": quote}
 
 
-@pytest.mark.parametrize("op, value, actual, status, gap", [
-    ("le", 40, 40, MET, None), ("le", 40, 41, UNMET, 1), ("le", 40, 45, UNMET, 5), ("le", 40, 16, MET, None),
-    ("lt", 40, 39, MET, None), ("lt", 40, 40, UNMET, 1), ("lt", 40, 42, UNMET, 3),
-    ("ge", 5, 5, MET, None), ("ge", 5, 4, UNMET, 1), ("ge", 5, 2, UNMET, 3), ("ge", 5, 8, MET, None),
-    ("gt", 60, 61, MET, None), ("gt", 60, 60, UNMET, 1), ("gt", 60, 58, UNMET, 3),
-    ("eq", 40, 40, MET, None), ("eq", 40, 41, UNMET, None), ("ne", 40, 41, MET, None), ("ne", 40, 40, UNMET, None),
-    ("in", [30, 40], 40, MET, None), ("in", [30, 40], 35, UNMET, None),
-])
+@pytest.mark.parametrize(
+    "op, value, actual, status, gap",
+    [
+        ("le", 40, 40, MET, None),
+        ("le", 40, 41, UNMET, 1),
+        ("le", 40, 45, UNMET, 5),
+        ("le", 40, 16, MET, None),
+        ("lt", 40, 39, MET, None),
+        ("lt", 40, 40, UNMET, 1),
+        ("lt", 40, 42, UNMET, 3),
+        ("ge", 5, 5, MET, None),
+        ("ge", 5, 4, UNMET, 1),
+        ("ge", 5, 2, UNMET, 3),
+        ("ge", 5, 8, MET, None),
+        ("gt", 60, 61, MET, None),
+        ("gt", 60, 60, UNMET, 1),
+        ("gt", 60, 58, UNMET, 3),
+        ("eq", 40, 40, MET, None),
+        ("eq", 40, 41, UNMET, None),
+        ("ne", 40, 41, MET, None),
+        ("ne", 40, 40, UNMET, None),
+        ("in", [30, 40], 40, MET, None),
+        ("in", [30, 40], 35, UNMET, None),
+    ],
+)
 def test_number_operators_on_both_sides(op, value, actual, status, gap):
     field = "days_per_year" if op == "gt" else "contract_years" if op == "ge" else "age"
     trace = evaluate(leaf(op, value, field=field), {field: actual})
@@ -41,13 +59,23 @@ def test_fractional_gaps_keep_their_fraction():
     assert trace.leaves[0].explain() == "4.5年，距“签订5年以上合同”还差0.5年"
 
 
-@pytest.mark.parametrize("op, value, actual, status, gap", [
-    ("ge", "副高级", "副高级", MET, None), ("ge", "副高级", "正高级", MET, None), ("ge", "副高级", "中级", UNMET, 1),
-    ("ge", "副高级", "初级", UNMET, 2), ("le", "中级", "中级", MET, None), ("le", "中级", "副高级", UNMET, 1),
-    ("gt", "中级", "副高级", MET, None), ("gt", "中级", "中级", UNMET, 1), ("lt", "中级", "初级", MET, None),
-    ("eq", "中级", "中级", MET, None), ("in", ["初级", "正高级"], "正高级", MET, None),
-    ("in", ["初级", "正高级"], "中级", UNMET, None),
-])
+@pytest.mark.parametrize(
+    "op, value, actual, status, gap",
+    [
+        ("ge", "副高级", "副高级", MET, None),
+        ("ge", "副高级", "正高级", MET, None),
+        ("ge", "副高级", "中级", UNMET, 1),
+        ("ge", "副高级", "初级", UNMET, 2),
+        ("le", "中级", "中级", MET, None),
+        ("le", "中级", "副高级", UNMET, 1),
+        ("gt", "中级", "副高级", MET, None),
+        ("gt", "中级", "中级", UNMET, 1),
+        ("lt", "中级", "初级", MET, None),
+        ("eq", "中级", "中级", MET, None),
+        ("in", ["初级", "正高级"], "正高级", MET, None),
+        ("in", ["初级", "正高级"], "中级", UNMET, None),
+    ],
+)
 def test_ranked_fields_compare_by_rank(op, value, actual, status, gap):
     trace = evaluate(leaf(op, value, field="title_level"), {"title_level": actual})
     assert (trace.status, trace.leaves[0].gap) == (status, gap)
@@ -114,34 +142,49 @@ def test_overrides_force_a_leaf():
     assert evaluate(tree, {"age": 30, "contract_years": 5}, {"service": UNKNOWN}).status == UNKNOWN
 
 
-@pytest.mark.parametrize("node, profile, said", [
-    (AGE, {"age": 36}, "36岁，超过“35周岁及以下”1岁"),
-    (SERVICE, {"contract_years": 3}, "3年，距“服务期不少于5年”还差2年"),
-    (leaf("gt", 60, field="days_per_year", label="超过60天"), {"days_per_year": 60}, "60天，距“超过60天”还差1天"),
-    (leaf("lt", 40, label="40周岁以下"), {"age": 40}, "40岁，超过“40周岁以下”1岁"),
-    (AGE, {"age": 30}, "满足“35周岁及以下”"),
-    (AGE, {}, "尚不清楚：年龄（周岁）（条件：“35周岁及以下”）"),
-    (leaf("ge", "副高级", field="title_level", label="副高级及以上职称"), {"title_level": "初级"},
-     "专业技术职称为初级，不满足“副高级及以上职称”（差2级）"),
-    (leaf("eq", True, field="full_time", label="全日制"), {"full_time": False}, "不满足“全日制”"),
-    (DEGREE, {"degree": "本科"}, "最高学历为本科，不满足“硕士研究生”"),
-    (leaf("has", "社会工作师中级", field="certificates", label="中级社工证"), {"certificates": frozenset({"b", "a"})},
-     "已取得的证书或注册为a、b，不满足“中级社工证”"),
-    (leaf("has", "社会工作师中级", field="certificates", label="中级社工证"), {"certificates": frozenset()},
-     "已取得的证书或注册为无，不满足“中级社工证”"),
-])
+@pytest.mark.parametrize(
+    "node, profile, said",
+    [
+        (AGE, {"age": 36}, "36岁，超过“35周岁及以下”1岁"),
+        (SERVICE, {"contract_years": 3}, "3年，距“服务期不少于5年”还差2年"),
+        (leaf("gt", 60, field="days_per_year", label="超过60天"), {"days_per_year": 60}, "60天，距“超过60天”还差1天"),
+        (leaf("lt", 40, label="40周岁以下"), {"age": 40}, "40岁，超过“40周岁以下”1岁"),
+        (AGE, {"age": 30}, "满足“35周岁及以下”"),
+        (AGE, {}, "尚不清楚：年龄（周岁）（条件：“35周岁及以下”）"),
+        (
+            leaf("ge", "副高级", field="title_level", label="副高级及以上职称"),
+            {"title_level": "初级"},
+            "专业技术职称为初级，不满足“副高级及以上职称”（差2级）",
+        ),
+        (leaf("eq", True, field="full_time", label="全日制"), {"full_time": False}, "不满足“全日制”"),
+        (DEGREE, {"degree": "本科"}, "最高学历为本科，不满足“硕士研究生”"),
+        (
+            leaf("has", "社会工作师中级", field="certificates", label="中级社工证"),
+            {"certificates": frozenset({"b", "a"})},
+            "已取得的证书或注册为a、b，不满足“中级社工证”",
+        ),
+        (
+            leaf("has", "社会工作师中级", field="certificates", label="中级社工证"),
+            {"certificates": frozenset()},
+            "已取得的证书或注册为无，不满足“中级社工证”",
+        ),
+    ],
+)
 def test_explanations_in_the_texts_words(node, profile, said):
     assert evaluate(node, profile).leaves[0].explain() == said
 
 
-@pytest.mark.parametrize("node, actual, specificity", [
-    (DEGREE, "硕士", 3),
-    (leaf("in", ["双一流", "部属师范"], field="school_tier"), "双一流", 3),
-    (leaf("has", "社会工作师中级", field="certificates"), frozenset({"社会工作师中级"}), 3),
-    (leaf("has_any", ["党政人才"], field="roles"), frozenset({"党政人才"}), 3),
-    (leaf("ge", "副高级", field="title_level"), "副高级", 2),
-    (leaf("ge", "专科", field="degree"), "博士", 1),
-    (AGE, 30, 2),
-])
+@pytest.mark.parametrize(
+    "node, actual, specificity",
+    [
+        (DEGREE, "硕士", 3),
+        (leaf("in", ["双一流", "部属师范"], field="school_tier"), "双一流", 3),
+        (leaf("has", "社会工作师中级", field="certificates"), frozenset({"社会工作师中级"}), 3),
+        (leaf("has_any", ["党政人才"], field="roles"), frozenset({"党政人才"}), 3),
+        (leaf("ge", "副高级", field="title_level"), "副高级", 2),
+        (leaf("ge", "专科", field="degree"), "博士", 1),
+        (AGE, 30, 2),
+    ],
+)
 def test_specificity_of_a_met_leaf(node, actual, specificity):
     assert evaluate(node, {node["field"]: actual}).leaves[0].specificity() == specificity

@@ -1,5 +1,6 @@
 """The engine's report around the verdicts: what is shown first, what is a near miss and what it would bring, which
 question comes next, and the facts every result carries (payer, units, discretion) — as the clause text says them."""
+
 from policy_kb.eligibility import ELIGIBLE, NOT_ELIGIBLE, UNDETERMINED, VERDICT_LABELS, assess
 from tests.citations import CITATIONS
 
@@ -24,7 +25,9 @@ def test_a_result_carries_the_clauses_facts():
 
 
 def test_payer_note_where_the_text_names_no_payer():
-    r = assess({"roles": ["村（社区）干部"], "certificates": ["社会工作师中级"]}).result("c11-social-worker-intermediate")
+    r = assess({"roles": ["村（社区）干部"], "certificates": ["社会工作师中级"]}).result(
+        "c11-social-worker-intermediate"
+    )
     assert r.payer is None and "原文未写明" in r.payer_note
 
 
@@ -48,7 +51,8 @@ def test_two_eligible_items_bring_the_note_that_the_text_is_silent_on_combining(
 def test_near_miss_says_what_meeting_the_condition_would_bring():
     r = assess({**PHD, "contract_years": 4}).result("c02-phd")
     assert [m.text for m in r.near_misses] == [
-        "若满足“签订在东川区工作服务期不少于5年（含试用期）的服务协议”，可享受每人25万元（第（二）条）"]
+        "若满足“签订在东川区工作服务期不少于5年（含试用期）的服务协议”，可享受每人25万元（第（二）条）"
+    ]
     assert r.near_misses[0].leaf.id == "service"
 
 
@@ -56,8 +60,9 @@ def test_no_near_miss_on_a_fact_one_cannot_change_or_when_another_condition_stil
     assert assess({**PHD, "age": 41}).result("c02-phd").near_misses == []  # age cannot be changed
     r = assess({**PHD, "age": 41, "contract_years": 4}).result("c02-phd")
     assert sorted(leaf.id for leaf in r.failed) == ["age", "service"] and r.near_misses == []
-    r = assess({"employment": "柔性", "degree": "硕士", "title_level": "中级", "skill_level": "技师",
-                "days_per_year": 100}).result("c01-flexible-talent")
+    r = assess(
+        {"employment": "柔性", "degree": "硕士", "title_level": "中级", "skill_level": "技师", "days_per_year": 100}
+    ).result("c01-flexible-talent")
     assert sorted(m.leaf.id for m in r.near_misses) == ["skill", "title"]  # degree is not a changeable fact here
     assert all(m.text.endswith("，可享受每人每年最低2万元、最高30万元（第（一）条）") for m in r.near_misses)
 
@@ -102,7 +107,7 @@ def test_no_question_when_nothing_is_open():
 
 def test_relevance_shows_a_near_age_limit_but_hides_items_for_another_group():
     over_age = assess({"age": 36, "degree": "硕士"})
-    assert over_age.result("c02-master").relevant            # the 35-year limit is news to a 36-year-old 硕士
+    assert over_age.result("c02-master").relevant  # the 35-year limit is news to a 36-year-old 硕士
     assert not assess({"age": 30, "degree": "博士"}).result("c02-master").relevant  # an item for 硕士 is noise
     assert assess(PHD).result("c02-phd").relevant
     assert not assess({"age": 30}).result("c02-phd").relevant  # only a generic fact met
@@ -111,38 +116,51 @@ def test_relevance_shows_a_near_age_limit_but_hides_items_for_another_group():
 
 def test_the_labour_cooperative_schedule_counts_the_people_moved():
     r = assess({"roles": ["劳务合作社"], "transferred_workers": 20}).result("c07-labour-cooperative")
-    assert r.schedule.text == "一次性补助：100元/人 × 20人 = 2000元（未超过最高30万元的上限）" and r.schedule.total == 2000
+    assert (
+        r.schedule.text == "一次性补助：100元/人 × 20人 = 2000元（未超过最高30万元的上限）" and r.schedule.total == 2000
+    )
 
 
 def test_an_item_for_another_group_is_not_shown_even_when_other_facts_match():
     """Failing a fact that says whom the item is for (degree, role, employment, study result) hides it, although a
     specific fact (在编, a certificate, a degree) is met."""
-    assert not assess({"degree": "博士", "full_time": True, "public_institution_post": True}).result(
-        "c02-master").relevant                                                     # degree: for 硕士
-    assert not assess({"roles": ["东川本土企业"], "certificates": ["社会工作师高级"]}).result(
-        "c11-social-worker-senior").relevant                                       # roles: for 机关事业单位人员、村干部
-    assert not assess({"employment": "全职", "degree": "博士", "days_per_year": 100}).result(
-        "c01-flexible-talent").relevant                                            # employment: for 柔性
-    assert not assess({"roles": ["党政人才"], "study_result": "硕士双证"}).result(
-        "c06-phd-double-certificate").relevant                                     # study result: for 博士双证
+    assert (
+        not assess({"degree": "博士", "full_time": True, "public_institution_post": True}).result("c02-master").relevant
+    )  # degree: for 硕士
+    assert (
+        not assess({"roles": ["东川本土企业"], "certificates": ["社会工作师高级"]})
+        .result("c11-social-worker-senior")
+        .relevant
+    )  # roles: for 机关事业单位人员、村干部
+    assert (
+        not assess({"employment": "全职", "degree": "博士", "days_per_year": 100})
+        .result("c01-flexible-talent")
+        .relevant
+    )  # employment: for 柔性
+    assert (
+        not assess({"roles": ["党政人才"], "study_result": "硕士双证"}).result("c06-phd-double-certificate").relevant
+    )  # study result: for 博士双证
     # the same specific facts, with the group fact open or met, are shown
     assert assess({"full_time": True, "public_institution_post": True}).result("c02-master").relevant
     assert assess({"roles": ["党政人才"]}).result("c06-phd-double-certificate").relevant
 
 
 def test_a_generic_fact_alone_does_not_make_an_item_the_persons_concern():
-    for profile, item_id in (({"gender": "男"}, "c09-retired-famous-educators"),
-                             ({"full_time": True}, "c02-phd"),
-                             ({"contract_years": 5}, "c02-phd"),
-                             ({"days_per_year": 100}, "c01-flexible-talent"),
-                             ({"age": 30}, "c03-yan-gui-green-channel")):
+    for profile, item_id in (
+        ({"gender": "男"}, "c09-retired-famous-educators"),
+        ({"full_time": True}, "c02-phd"),
+        ({"contract_years": 5}, "c02-phd"),
+        ({"days_per_year": 100}, "c01-flexible-talent"),
+        ({"age": 30}, "c03-yan-gui-green-channel"),
+    ):
         r = assess(profile).result(item_id)
         assert r.verdict == UNDETERMINED and r.met and not r.relevant, (profile, item_id)
 
 
 def test_near_miss_text_of_a_clause_numbered_ten_and_above():
     r = assess({"roles": ["乡镇基层医疗卫生机构卫生专业技术人员"], "title_level": "中级"}).result(
-        "c10-township-health-senior")
+        "c10-township-health-senior"
+    )
     assert [m.text for m in r.near_misses] == ["若满足“副高级及以上职称”，可享受每人每月1500元（第（十）条）"]
 
 
@@ -157,10 +175,32 @@ def test_a_near_miss_is_told_only_when_that_fact_alone_would_change_the_verdict(
     fact is still considered after an earlier one that would not suffice."""
     from policy_kb.conditions import evaluate
     from policy_kb.eligibility import _near_misses
-    tree = {"any": [{"all": [
-        {"id": "title", "field": "title_level", "op": "ge", "value": "中级", "label": "中级职称", "quote": "q"},
-        {"id": "cert", "field": "certificates", "op": "has", "value": "执业医师资格", "label": "执业医师资格", "quote": "q"}]},
-        {"id": "skill", "field": "skill_level", "op": "ge", "value": "高级技师", "label": "高级技师", "quote": "q"}]}
+
+    tree = {
+        "any": [
+            {
+                "all": [
+                    {
+                        "id": "title",
+                        "field": "title_level",
+                        "op": "ge",
+                        "value": "中级",
+                        "label": "中级职称",
+                        "quote": "q",
+                    },
+                    {
+                        "id": "cert",
+                        "field": "certificates",
+                        "op": "has",
+                        "value": "执业医师资格",
+                        "label": "执业医师资格",
+                        "quote": "q",
+                    },
+                ]
+            },
+            {"id": "skill", "field": "skill_level", "op": "ge", "value": "高级技师", "label": "高级技师", "quote": "q"},
+        ]
+    }
     item = {"id": "c10-made-up", "conditions": tree}
     profile = {"title_level": "初级", "certificates": frozenset(), "skill_level": "技师"}
     trace = evaluate(tree, profile)
@@ -170,8 +210,16 @@ def test_a_near_miss_is_told_only_when_that_fact_alone_would_change_the_verdict(
 
 
 def test_an_eligible_item_comes_before_an_open_one_that_meets_more():
-    report = assess({"employment": "柔性", "degree": "博士", "days_per_year": 100, "age": 33, "full_time": True,
-                     "public_institution_post": True})
+    report = assess(
+        {
+            "employment": "柔性",
+            "degree": "博士",
+            "days_per_year": 100,
+            "age": 33,
+            "full_time": True,
+            "public_institution_post": True,
+        }
+    )
     flexible, phd = report.result("c01-flexible-talent"), report.result("c02-phd")
     assert flexible.verdict == ELIGIBLE and phd.verdict == UNDETERMINED and len(phd.met) > len(flexible.met)
     ids = [r.item_id for r in report.results]

@@ -1,4 +1,5 @@
 """Properties that must hold for every profile, checked on generated profiles (hypothesis)."""
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

@@ -6,15 +6,22 @@ gets the n-th amount: the table names the groups in the words of the text, and t
 in the clause in that order, before the amounts, so a swap of two items' amounts fails here, in the engine's result
 and in the rendered answer line.
 """
+
 import pytest
 
 from actions import compose
 from policy_kb.eligibility import assess
-from tests.text_amounts import (DISTRIBUTIVE, TEXT_AMOUNTS, amounts_written_in, derived_amounts, in_yuan,
-                                 own_amounts)
+from tests.text_amounts import DISTRIBUTIVE, TEXT_AMOUNTS, amounts_written_in, derived_amounts, in_yuan, own_amounts
+
 
 def test_the_reading_of_written_amounts():
-    assert [in_yuan(x) for x in ("25万元", "0.5万元", "1000元", "500万元", "2万元")] == [250000, 5000, 1000, 5000000, 20000]
+    assert [in_yuan(x) for x in ("25万元", "0.5万元", "1000元", "500万元", "2万元")] == [
+        250000,
+        5000,
+        1000,
+        5000000,
+        20000,
+    ]
 
 
 def test_every_item_with_money_is_read_here_and_nothing_else(policy):

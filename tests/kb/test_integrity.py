@@ -1,4 +1,5 @@
 """Would these tests catch a wrong knowledge base? Each checks the YAML against the verbatim document itself."""
+
 import hashlib
 import re
 from pathlib import Path
@@ -38,8 +39,9 @@ def leaves(node):
 def test_source_is_the_published_file(policy):
     if not SHARED_COPY.exists():
         pytest.skip("the published copy in ../shared is not beside this checkout")
-    assert hashlib.sha256(policy.source_text.encode()).hexdigest() == \
-        hashlib.sha256(SHARED_COPY.read_bytes()).hexdigest()
+    assert (
+        hashlib.sha256(policy.source_text.encode()).hexdigest() == hashlib.sha256(SHARED_COPY.read_bytes()).hexdigest()
+    )
 
 
 def test_source_is_pinned_by_the_hash_committed_in_document_yml(policy):
@@ -55,6 +57,7 @@ def test_the_build_refuses_an_altered_source(policy, tmp_path, monkeypatch):
     import dataclasses
 
     from policy_kb import build as build_module
+
     altered = dataclasses.replace(policy, source_text=policy.source_text.replace("25万元", "35万元", 1))
     monkeypatch.setattr(build_module, "load_policy", lambda: altered)
     with pytest.raises(ValueError, match="source_sha256"):
@@ -90,7 +93,7 @@ def test_parts_and_clause_titles_as_in_the_text(policy):
 
 def test_clause_texts_are_verbatim_and_cover_the_body(policy):
     text = policy.source_text
-    body = text[text.index("一、实施高层次紧缺人才招引计划"):]
+    body = text[text.index("一、实施高层次紧缺人才招引计划") :]
     position = 0
     for c in policy.clauses:
         at = body.find(c["text"], position)
@@ -194,6 +197,22 @@ def test_conditions_use_the_profile_vocabulary(policy):
 def test_money_benefits_cover_the_documents_benefit_amounts(policy):
     """The amounts a person can get, as the public sample questions ask them, are in the KB."""
     money = {v for i in policy.items for v in ((i.get("amount") or {}).get(k) for k in ("min", "max", "rate")) if v}
-    for value in (500000, 300000, 250000, 100000, 50000, 30000, 20000, 5000, 200000, 1000, 1500, 8000, 2000, 4000,
-                  6000, 100):
+    for value in (
+        500000,
+        300000,
+        250000,
+        100000,
+        50000,
+        30000,
+        20000,
+        5000,
+        200000,
+        1000,
+        1500,
+        8000,
+        2000,
+        4000,
+        6000,
+        100,
+    ):
         assert value in money

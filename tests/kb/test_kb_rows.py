@@ -1,5 +1,6 @@
 """The built knowledge base holds each item's own amount, as the text gives it, in the columns the hotline desk and
 the query API read (items.amount_min/max/rate …) — checked against the reading of the text in tests/text_amounts.py."""
+
 import json
 import sqlite3
 
@@ -21,27 +22,70 @@ def test_every_item_with_money_has_its_own_amount_in_the_kb(rows, kb):
         assert (row["amount_min"], row["amount_max"], row["amount_rate"]) == (low, high, rate), item_id
         item = kb.item(item_id)
         assert (item.amount_min, item.amount_max, item.amount_rate) == (low, high, rate), item_id
-    assert all(row["amount_max"] is None and row["amount_min"] is None for item_id, row in rows.items()
-               if item_id not in TEXT_AMOUNTS)
+    assert all(
+        row["amount_max"] is None and row["amount_min"] is None
+        for item_id, row in rows.items()
+        if item_id not in TEXT_AMOUNTS
+    )
 
 
-@pytest.mark.parametrize("item_id, expected", [
-    ("c02-phd", {"clause": 2, "kind": "benefit", "beneficiary": "person", "name": "全日制博士研究生生活补贴",
-                 "target": "40周岁及以下全日制普通高校博士研究生", "target_quote": "引进40周岁及以下全日制普通高校博士研究生",
-                 "amount_basis": "per_person", "amount_ceiling": 0, "amount_text": "每人25万元",
-                 "amount_quote": "区级财政分别给予每人25万元、10万元、5万元生活补贴", "payment_rule": "yearly_share",
-                 "payment_share": 0.2, "payment_after_assessment": 1, "payment_quote": "经考核合格每年按20%逐年发放",
-                 "payer": "区级财政", "payer_quote": "区级财政分别给予每人25万元、10万元、5万元生活补贴",
-                 "payer_note": None, "discretion": ["经考核合格"], "measure": None, "measure_quote": None}),
-    ("c01-full-time-high-level", {"amount_ceiling": 1, "amount_text": "每人最高50万元", "amount_basis": "per_person"}),
-    ("c07-labour-cooperative", {"amount_basis": "per_head", "amount_text": "一次性100元/人，最高不超过30万元",
-                                "beneficiary": "organisation"}),
-    ("c10-township-health-senior", {"amount_basis": "per_month", "amount_text": "每人每月1500元",
-                                    "payer": "市、区两级财政"}),
-    ("c11-social-worker-intermediate", {"amount_text": "一次性4000元", "payer": None, "payment_rule": "one_off",
-                                        "payment_share": None, "payment_after_assessment": 0}),
-    ("c13-talent-apartment", {"kind": "service", "amount_text": None, "amount_basis": None, "amount_ceiling": 0}),
-])
+@pytest.mark.parametrize(
+    "item_id, expected",
+    [
+        (
+            "c02-phd",
+            {
+                "clause": 2,
+                "kind": "benefit",
+                "beneficiary": "person",
+                "name": "全日制博士研究生生活补贴",
+                "target": "40周岁及以下全日制普通高校博士研究生",
+                "target_quote": "引进40周岁及以下全日制普通高校博士研究生",
+                "amount_basis": "per_person",
+                "amount_ceiling": 0,
+                "amount_text": "每人25万元",
+                "amount_quote": "区级财政分别给予每人25万元、10万元、5万元生活补贴",
+                "payment_rule": "yearly_share",
+                "payment_share": 0.2,
+                "payment_after_assessment": 1,
+                "payment_quote": "经考核合格每年按20%逐年发放",
+                "payer": "区级财政",
+                "payer_quote": "区级财政分别给予每人25万元、10万元、5万元生活补贴",
+                "payer_note": None,
+                "discretion": ["经考核合格"],
+                "measure": None,
+                "measure_quote": None,
+            },
+        ),
+        (
+            "c01-full-time-high-level",
+            {"amount_ceiling": 1, "amount_text": "每人最高50万元", "amount_basis": "per_person"},
+        ),
+        (
+            "c07-labour-cooperative",
+            {
+                "amount_basis": "per_head",
+                "amount_text": "一次性100元/人，最高不超过30万元",
+                "beneficiary": "organisation",
+            },
+        ),
+        (
+            "c10-township-health-senior",
+            {"amount_basis": "per_month", "amount_text": "每人每月1500元", "payer": "市、区两级财政"},
+        ),
+        (
+            "c11-social-worker-intermediate",
+            {
+                "amount_text": "一次性4000元",
+                "payer": None,
+                "payment_rule": "one_off",
+                "payment_share": None,
+                "payment_after_assessment": 0,
+            },
+        ),
+        ("c13-talent-apartment", {"kind": "service", "amount_text": None, "amount_basis": None, "amount_ceiling": 0}),
+    ],
+)
 def test_item_rows(rows, item_id, expected):
     row = rows[item_id]
     got = {k: (json.loads(row[k]) if k == "discretion" else row[k]) for k in expected}

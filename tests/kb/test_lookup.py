@@ -1,4 +1,5 @@
 """What hotline staff get from the lookup: by words, by clause number in any form, by unit, by target group."""
+
 import json
 import subprocess
 import sys
@@ -74,11 +75,38 @@ def test_traditional_characters_find_what_simplified_find(kb):
     assert 2 in clauses_of(kb.search("碩士補貼"))
 
 
-@pytest.mark.parametrize("odd", [
-    "", "   ", "\x00\x01", '"', "'", '"博士', "NEAR", "NEAR(博士 补贴)", "博士 AND", "OR OR", "*", "博士*", "^博士",
-    "博士 NOT 硕士", "col:博士", "tokens:博士", "'); drop table items; --", "😀😀😀", "博士😀补贴", "ｐｈｄ",
-    "３５岁硕士", "博" * 5000, "a" * 5000, "\u202e博士", "%", "_", "\\",
-])
+@pytest.mark.parametrize(
+    "odd",
+    [
+        "",
+        "   ",
+        "\x00\x01",
+        '"',
+        "'",
+        '"博士',
+        "NEAR",
+        "NEAR(博士 补贴)",
+        "博士 AND",
+        "OR OR",
+        "*",
+        "博士*",
+        "^博士",
+        "博士 NOT 硕士",
+        "col:博士",
+        "tokens:博士",
+        "'); drop table items; --",
+        "😀😀😀",
+        "博士😀补贴",
+        "ｐｈｄ",
+        "３５岁硕士",
+        "博" * 5000,
+        "a" * 5000,
+        "\u202e博士",
+        "%",
+        "_",
+        "\\",
+    ],
+)
 def test_odd_input_never_crashes_a_search(kb, odd):
     hits = kb.search(odd)
     assert isinstance(hits, list)

@@ -1,4 +1,5 @@
 """Every item of the KB renders: its amount, its schedule and its answer line, without error or invented numbers."""
+
 import pytest
 
 from actions import compose
@@ -14,7 +15,8 @@ ITEMS = load_policy().items
 def test_item_renders_with_the_amounts_of_its_quote(item):
     amount = item.get("amount")
     text = describe_amount(amount, item.get("beneficiary", "person")) + (
-        schedule(amount, item.get("payment")).text if amount else "")
+        schedule(amount, item.get("payment")).text if amount else ""
+    )
     line = compose.item_line(item)
     assert line.startswith(compose.cite(item))
     if amount:

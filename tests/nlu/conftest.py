@@ -4,6 +4,7 @@ The model is the assistant's own, `make model` (models/assistant.tar.gz; make re
 nlu_data/, bot/ or the KB vocabulary changed), loaded once with rasa's Agent: the tests check the NLU the
 assistant really runs. (`make nlu-eval` trains an NLU-only model on nlu_data/ for the held-out benchmark.)
 """
+
 import asyncio
 import os
 import subprocess

@@ -1,4 +1,5 @@
 """The NLU training data and the held-out set: sizes, alignment, separation."""
+
 from collections import Counter
 from pathlib import Path
 
@@ -8,9 +9,27 @@ from bot.nlu.datatools import HELDOUT, check, load_examples, training_files
 from policy_kb.vocabulary import INTENTS
 
 ROOT = Path(__file__).resolve().parents[2]
-MAIN_INTENTS = ["ask_amount", "self_check", "ask_conditions", "ask_payment", "ask_unit", "ask_clause_text",
-                "ask_unit_clauses", "ask_metadata", "ask_measure", "ask_admin_target", "ask_procedure",
-                "ask_overview", "ask_detail", "follow_up", "apply", "correct", "inform", "out_of_scope", "chitchat"]
+MAIN_INTENTS = [
+    "ask_amount",
+    "self_check",
+    "ask_conditions",
+    "ask_payment",
+    "ask_unit",
+    "ask_clause_text",
+    "ask_unit_clauses",
+    "ask_metadata",
+    "ask_measure",
+    "ask_admin_target",
+    "ask_procedure",
+    "ask_overview",
+    "ask_detail",
+    "follow_up",
+    "apply",
+    "correct",
+    "inform",
+    "out_of_scope",
+    "chitchat",
+]
 
 
 def test_training_data_is_clean():

@@ -1,4 +1,5 @@
 """The jieba dictionary, the Rasa lookup tables / synonyms and the spaCy patterns are generated from the KB."""
+
 import json
 from pathlib import Path
 
@@ -29,12 +30,12 @@ def test_jieba_dictionary_holds_every_kb_term_it_can():
     for _etype, _canonical, form in _kb_terms():
         if len(form) >= 2 and v._JIEBA_BLOCK.match(form):
             assert form in words, form
-    assert "男" not in words and "女" not in words   # single characters are left to jieba (子女 stays whole)
+    assert "男" not in words and "女" not in words  # single characters are left to jieba (子女 stays whole)
 
 
 def test_lookup_tables_cover_the_vocabulary_longest_first():
     tables = v.lookup_tables()
-    for etype, canonical, form in _kb_terms():
+    for etype, _canonical, form in _kb_terms():
         if etype == "unit" and form in v.GENERIC_UNIT_ALIASES:
             continue
         assert form.strip(v.QUOTES) in tables[etype], (etype, form)
@@ -102,6 +103,7 @@ def test_config_uses_the_generated_files():
     assert by_name["bot.nlu.tokenizer.KBJiebaTokenizer"]["dictionary_path"] == "build/nlu/jieba"
     assert by_name["RegexFeaturizer"]["use_word_boundaries"] is False
     assert by_name["DIETClassifier"]["random_seed"] is not None
-    assert any(c["name"] == "CountVectorsFeaturizer" and c.get("analyzer", "").startswith("char")
-               for c in cfg["pipeline"])
+    assert any(
+        c["name"] == "CountVectorsFeaturizer" and c.get("analyzer", "").startswith("char") for c in cfg["pipeline"]
+    )
     assert "EntitySynonymMapper" in by_name and "FallbackClassifier" in by_name

@@ -1,4 +1,5 @@
 """Parses of typical and hard messages by the trained model (make model, loaded once per session)."""
+
 import pytest
 
 pytestmark = pytest.mark.model
@@ -53,7 +54,7 @@ CASES = [
     ("社工证中级奖多少", "ask_amount", {("certificate", "社会工作师"), ("cert_level", "中级")}),
     ("第9条是谁负责的", "ask_unit", {("clause", "9")}),
     ("柔性引才每年要在东川待多少天", "ask_conditions", {("talent_group", "柔性人才")}),
-    ("我叫张三，手机13800138000", "inform", {("phone", "13800138000")}),   # 张三 is no clause reference
+    ("我叫张三，手机13800138000", "inform", {("phone", "13800138000")}),  # 张三 is no clause reference
     ("签了五年合同的硕士能拿十万吗", None, {("years", "5"), ("degree", "硕士"), ("amount", "100000")}),
 ]
 
@@ -81,14 +82,17 @@ def test_parse(parse, text, intent, entities):
         assert found == entities, result["entities"]
 
 
-@pytest.mark.parametrize("text, aspects", [
-    ("第十二条归哪个单位负责", ["units"]),
-    ("这笔钱由哪级财政出", ["payer"]),
-    ("乡镇卫生院的补助一年一共多少", ["year_total", "amount"]),
-    ("多长时间评一次，怎么发放", ["frequency", "payment"]),
-    ("在文件哪一条，原文怎么写的", ["where", "clause_text"]),
-    ("主治医师每月补多少", ["amount"]),
-])
+@pytest.mark.parametrize(
+    "text, aspects",
+    [
+        ("第十二条归哪个单位负责", ["units"]),
+        ("这笔钱由哪级财政出", ["payer"]),
+        ("乡镇卫生院的补助一年一共多少", ["year_total", "amount"]),
+        ("多长时间评一次，怎么发放", ["frequency", "payment"]),
+        ("在文件哪一条，原文怎么写的", ["where", "clause_text"]),
+        ("主治医师每月补多少", ["amount"]),
+    ],
+)
 def test_what_is_asked_is_found_beside_what_it_is_about(parse, text, aspects):
     found = list(dict.fromkeys(e["value"] for e in parse(text)["entities"] if e["entity"] == "aspect"))
     assert found == aspects, parse(text)["entities"]
@@ -107,7 +111,7 @@ def test_typical_messages_are_not_sent_to_the_fallback(parse):
 def test_entities_carry_offsets_into_the_normalized_text(parse):
     result = parse("碩士  三十五歲")
     assert result["text"] == "硕士 三十五岁"
-    spans = {e["entity"]: result["text"][e["start"]:e["end"]] for e in result["entities"]}
+    spans = {e["entity"]: result["text"][e["start"] : e["end"]] for e in result["entities"]}
     assert spans == {"degree": "硕士", "age": "三十五岁"}
 
 

@@ -1,4 +1,5 @@
 """The KB rule pipeline (spaCy, blank zh + jieba + EntityRuler): exact entity values, no model needed."""
+
 import pytest
 
 from bot.nlu.spacy_pipeline import entities
@@ -18,13 +19,13 @@ CASES = [
     ("考了初级社工证", [("cert_level", "初级"), ("certificate", "社会工作师")]),
     ("高级的呢", [("cert_level", "高级")]),
     ("如果是女的呢", [("gender", "女")]),
-    ("子女入学怎么办", [("measure", "子女入学")]),              # 女 inside 子女 is not a gender
+    ("子女入学怎么办", [("measure", "子女入学")]),  # 女 inside 子女 is not a gender
     ("不是全日制的", [("full_time", "非全日制")]),
     ("非全日制硕士", [("full_time", "非全日制"), ("degree", "硕士")]),
     ("“双一流”高校本科", [("school_tier", "双一流"), ("degree", "本科")]),
     ("卫健局管哪些", [("unit", "区卫生健康局")]),
     ("区教育体育局负责哪些条款", [("unit", "区教育体育局")]),
-    ("我在乡镇工作", []),                                        # too generic to be a unit
+    ("我在乡镇工作", []),  # too generic to be a unit
     ("第九条原文", [("clause", "9")]),
     ("第（六）条说的什么", [("clause", "6")]),
     ("第(11)条", [("clause", "11")]),
@@ -65,10 +66,13 @@ def test_rule_entities_are_on_rasa_token_boundaries(rules_nlp):
             assert e["start"] in starts and e["end"] in ends, (text, e, tokens)
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("人才工作经费一年多少钱", []),
-    ("I'm 35 and have a master's degree", [("age", "35"), ("degree", "硕士")]),
-    ("36 years old", [("age", "36")]),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("人才工作经费一年多少钱", []),
+        ("I'm 35 and have a master's degree", [("age", "35"), ("degree", "硕士")]),
+        ("36 years old", [("age", "36")]),
+    ],
+)
 def test_context_rules(rules_nlp, text, expected):
     assert [(e["entity"], e["value"]) for e in entities(rules_nlp, text)] == expected

@@ -1,5 +1,6 @@
 """Fixtures for the prefill tests: valid ID numbers made to measure, a store in a temporary directory, the
 profiles the self-check would hand over, and a loopback Sanic server running the download channel."""
+
 from __future__ import annotations
 
 import asyncio
@@ -17,6 +18,7 @@ _APP_NUMBERS = itertools.count()
 def _sanic_test_mode():
     # Several Sanic apps in one process: without test mode Sanic's touch-up breaks on the second server.
     from sanic import Sanic
+
     Sanic.test_mode = True
 
 
@@ -33,9 +35,14 @@ MASTER = {"age": 30, "degree": "硕士", "full_time": True, "public_institution_
 
 def applicant_for(profile: dict, **overrides) -> dict:
     """The fields an office needs that the self-check does not know."""
-    data = {"name": "欧阳明", "id_number": make_id(profile.get("age", 38), profile.get("gender", "男")),
-            "phone": "13800138000", "school": "云南大学", "employer": "昆明市东川区人民医院",
-            "address": "云南省昆明市东川区铜都街道办事处8号"}
+    data = {
+        "name": "欧阳明",
+        "id_number": make_id(profile.get("age", 38), profile.get("gender", "男")),
+        "phone": "13800138000",
+        "school": "云南大学",
+        "employer": "昆明市东川区人民医院",
+        "address": "云南省昆明市东川区铜都街道办事处8号",
+    }
     for key, value in (("title_level", "副主任医师"), ("degree", "本科"), ("full_time", "是")):
         if key not in profile:
             data[key] = value
@@ -46,6 +53,7 @@ def applicant_for(profile: dict, **overrides) -> dict:
 @pytest.fixture
 def store(tmp_path, monkeypatch):
     from bot.prefill.store import Store
+
     monkeypatch.setenv("PREFILL_DIR", str(tmp_path / "prefill"))
     monkeypatch.setenv("PREFILL_RETENTION_DAYS", "7")
     monkeypatch.setenv("PUBLIC_BASE_URL", "https://rencai.example.cn/")
@@ -76,8 +84,7 @@ def fetch(store, paths: list) -> list[tuple[int, dict, bytes]]:
         _sanic_test_mode()
         app = Sanic(f"prefill_test_{next(_APP_NUMBERS)}", configure_logging=False)
         register([PrefillDownloads(store, mask_logs=False)], app, "/webhooks/")
-        server = await app.create_server(host="127.0.0.1", port=0, return_asyncio_server=True,
-                                         access_log=False)
+        server = await app.create_server(host="127.0.0.1", port=0, return_asyncio_server=True, access_log=False)
         await server.startup()
         await server.after_start()
         try:

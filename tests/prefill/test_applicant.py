@@ -1,11 +1,20 @@
 """The applicant fields: parsing, what is never asked again, and agreement of the ID number with gender, birth
 date and the age the self-check was given."""
+
 import datetime as dt
 
 import pytest
 
-from bot.prefill.applicant import (BY_KEY, FIELDS, ApplicantError, complete, known_values, missing_fields,
-                                   next_question, validate_field)
+from bot.prefill.applicant import (
+    BY_KEY,
+    FIELDS,
+    ApplicantError,
+    complete,
+    known_values,
+    missing_fields,
+    next_question,
+    validate_field,
+)
 from bot.prefill.validate import InvalidValue, age_on
 from policy_kb.load import load_policy
 
@@ -14,8 +23,19 @@ from .conftest import PHD, TODAY, applicant_for, make_id
 
 def test_the_table_has_every_field_an_office_needs():
     labels = [f.label for f in FIELDS]
-    for label in ("姓名", "性别", "出生日期", "身份证号码", "手机号码", "最高学历/学位", "毕业院校", "是否全日制",
-                  "专业技术职称", "拟就职/现工作单位", "联系地址"):
+    for label in (
+        "姓名",
+        "性别",
+        "出生日期",
+        "身份证号码",
+        "手机号码",
+        "最高学历/学位",
+        "毕业院校",
+        "是否全日制",
+        "专业技术职称",
+        "拟就职/现工作单位",
+        "联系地址",
+    ):
         assert label in labels
     profile_fields = load_policy().profile
     for f in FIELDS:
@@ -23,14 +43,16 @@ def test_the_table_has_every_field_an_office_needs():
         assert f.profile_field is None or f.profile_field in profile_fields
 
 
-@pytest.mark.parametrize("raw", ["1990-01-02", "1990/1/2", "1990.01.02", "1990年1月2日", "1990年01月02号",
-                                 "19900102", "１９９０年１月２日"])
+@pytest.mark.parametrize(
+    "raw", ["1990-01-02", "1990/1/2", "1990.01.02", "1990年1月2日", "1990年01月02号", "19900102", "１９９０年１月２日"]
+)
 def test_birth_date_forms(raw):
     assert validate_field("birth_date", raw) == {"birth_date": "1990-01-02"}
 
 
-@pytest.mark.parametrize("raw, words", [("1990-02-30", "不是有效的日期"), ("明年", "格式"),
-                                        (f"{TODAY.year + 1}-01-01", "不合理")])
+@pytest.mark.parametrize(
+    "raw, words", [("1990-02-30", "不是有效的日期"), ("明年", "格式"), (f"{TODAY.year + 1}-01-01", "不合理")]
+)
 def test_bad_birth_dates(raw, words):
     with pytest.raises(InvalidValue, match=words):
         validate_field("birth_date", raw)
@@ -44,13 +66,25 @@ def test_names():
             validate_field("name", bad)
 
 
-@pytest.mark.parametrize("raw, value", [("博士研究生", "博士"), ("硕士", "硕士"), ("大专", "专科"), ("本科学历", "本科")])
+@pytest.mark.parametrize(
+    "raw, value", [("博士研究生", "博士"), ("硕士", "硕士"), ("大专", "专科"), ("本科学历", "本科")]
+)
 def test_degree_words_from_the_kb_vocabulary(raw, value):
     assert validate_field("degree", raw) == {"degree": value}
 
 
-@pytest.mark.parametrize("raw, value", [("是", True), ("全日制", True), ("统招", True), ("否", False),
-                                        ("非全日制", False), ("不是全日制", False), ("在职研究生", False)])
+@pytest.mark.parametrize(
+    "raw, value",
+    [
+        ("是", True),
+        ("全日制", True),
+        ("统招", True),
+        ("否", False),
+        ("非全日制", False),
+        ("不是全日制", False),
+        ("在职研究生", False),
+    ],
+)
 def test_full_time_answers(raw, value):
     assert validate_field("full_time", raw) == {"full_time": value}
 
@@ -79,6 +113,7 @@ def test_free_text_fields_have_sensible_lengths():
 
 # -- never ask again what is known ---------------------------------------------------------------------------
 
+
 def test_self_check_facts_are_not_asked_again():
     missing = missing_fields({}, PHD)
     assert "degree" not in missing and "full_time" not in missing
@@ -103,6 +138,7 @@ def test_next_question_walks_the_table_and_ends():
 
 
 # -- the ID number agrees with the rest, and says which disagrees -----------------------------------------------
+
 
 def test_id_against_the_age_of_the_self_check():
     with pytest.raises(InvalidValue) as e:
@@ -140,6 +176,7 @@ def test_a_corrected_id_replaces_the_old_one():
 
 # -- the complete record --------------------------------------------------------------------------------------
 
+
 def test_complete_fills_from_the_profile_and_the_id():
     done = complete(applicant_for(PHD), PHD)
     a = done.applicant
@@ -153,11 +190,13 @@ def test_complete_fills_from_the_profile_and_the_id():
 
 def test_complete_reports_every_problem_at_once():
     with pytest.raises(ApplicantError) as e:
-        complete({"name": "欧阳明", "id_number": make_id(38)[:17] + "0" if make_id(38)[17] != "0" else "1",
-                  "phone": "123"}, PHD)
+        complete(
+            {"name": "欧阳明", "id_number": make_id(38)[:17] + "0" if make_id(38)[17] != "0" else "1", "phone": "123"},
+            PHD,
+        )
     problems = e.value.problems
     assert set(problems) >= {"id_number", "phone", "school", "employer", "address", "title_level"}
-    assert "gender" not in problems and "birth_date" not in problems    # they wait for the ID number
+    assert "gender" not in problems and "birth_date" not in problems  # they wait for the ID number
     assert "校验位" in problems["id_number"] and "11位" in problems["phone"]
 
 

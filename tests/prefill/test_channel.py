@@ -1,4 +1,5 @@
 """The download route on a real (loopback) Sanic server: the file for a live token; 404 for everything else."""
+
 import json
 import time
 from urllib.parse import unquote
@@ -26,7 +27,7 @@ def test_docx_and_json_are_served_with_safe_headers(store):
     assert docx[0] == 200 and docx[2] == open(app.path, "rb").read()
     assert docx[1]["content-type"].startswith("application/vnd.openxmlformats-officedocument.wordprocessingml")
     assert data[0] == 200 and json.loads(data[2]) == json.loads(open(app.json_path, encoding="utf-8").read())
-    for status, headers, _ in (docx, data):
+    for _status, headers, _ in (docx, data):
         assert "no-store" in headers["cache-control"]
         assert headers["referrer-policy"] == "no-referrer"
         assert headers["content-disposition"].startswith("attachment;")
@@ -38,9 +39,9 @@ def test_unknown_malformed_and_tricky_paths_get_404_and_nothing_else(store):
     token = app.token.encode()
     secret = (store.directory / "index.db").read_bytes()[:64]
     paths = [
-        PREFIX + b"A" * 43,                                   # unknown token
+        PREFIX + b"A" * 43,  # unknown token
         PREFIX + b"A" * 43 + b".json",
-        PREFIX + token + b".txt",                             # another suffix
+        PREFIX + token + b".txt",  # another suffix
         PREFIX + token + b"/",
         PREFIX + token[:-1],
         PREFIX + b"../index.db",
@@ -57,7 +58,7 @@ def test_unknown_malformed_and_tricky_paths_get_404_and_nothing_else(store):
         b"/webhooks/prefill/download",
         b"/webhooks/prefill/../prefill/download/" + token,
     ]
-    for path, (status, headers, body) in zip(paths, fetch(store, paths)):
+    for path, (status, _headers, body) in zip(paths, fetch(store, paths)):
         assert status == 404, path
         assert secret not in body and b"PK\x03\x04" not in body and b"root:" not in body, path
 
@@ -67,6 +68,7 @@ def test_an_expired_token_is_404_and_its_files_are_purged(store):
     later = Store(store.directory, retention=store.retention)
     # move the clock: rewrite the record's expiry into the past
     import sqlite_utils
+
     db = sqlite_utils.Database(store.directory / "index.db")
     db.execute("update applications set expires = ?", [time.time() - 1])
     db.conn.commit()
@@ -81,6 +83,7 @@ def test_registering_the_channel_masks_the_servers_logs(tmp_path):
 
     from bot.prefill import logmask
     from bot.prefill.logmask import PersonalDataFilter
+
     old_factory = logging.getLogRecordFactory()
     root = logging.getLogger()
     try:

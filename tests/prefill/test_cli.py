@@ -1,4 +1,5 @@
 """python -m bot.prefill make / purge."""
+
 import json
 import os
 import subprocess
@@ -20,11 +21,22 @@ def test_make_writes_docx_and_json(tmp_path, capsys):
     profile.write_text(json.dumps(PHD), encoding="utf-8")
     # the Chinese labels of the form work as keys too
     data = applicant_for(PHD)
-    applicant.write_text(json.dumps({"姓名": data["name"], "身份证号码": data["id_number"], **{
-        k: v for k, v in data.items() if k not in ("name", "id_number")}}, ensure_ascii=False), encoding="utf-8")
+    applicant.write_text(
+        json.dumps(
+            {
+                "姓名": data["name"],
+                "身份证号码": data["id_number"],
+                **{k: v for k, v in data.items() if k not in ("name", "id_number")},
+            },
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
     out, js = tmp_path / "out.docx", tmp_path / "out.json"
-    assert main(["make", "--profile", str(profile), "--applicant", str(applicant), "--out", str(out),
-                 "--json", str(js)]) == 0
+    assert (
+        main(["make", "--profile", str(profile), "--applicant", str(applicant), "--out", str(out), "--json", str(js)])
+        == 0
+    )
     payload = json.loads(js.read_text(encoding="utf-8"))
     expected = [r for r in assess(payload["self_check_profile"]).results if r.verdict == ELIGIBLE]
     assert [i["item_id"] for i in payload["items"]] == [r.item_id for r in expected]
@@ -43,8 +55,9 @@ def test_make_with_invalid_fields_says_what_is_wrong_without_echoing_numbers(tmp
     applicant.write_text(json.dumps(applicant_for(PHD, id_number=bad_id, phone="1380013800")), encoding="utf-8")
     profile = tmp_path / "p.json"
     profile.write_text(json.dumps(PHD), encoding="utf-8")
-    assert main(["make", "--profile", str(profile), "--applicant", str(applicant),
-                 "--out", str(tmp_path / "o.docx")]) == 2
+    assert (
+        main(["make", "--profile", str(profile), "--applicant", str(applicant), "--out", str(tmp_path / "o.docx")]) == 2
+    )
     captured = capsys.readouterr()
     assert "校验位" in captured.err and "11位" in captured.err
     assert bad_id not in captured.err + captured.out and "1380013800" not in captured.err + captured.out
@@ -55,8 +68,9 @@ def test_purge_command(store, capsys):
     kept = store.save("KEEP", b"d", b"j")
     store.save("OLD", b"d", b"j", now=0)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    result = subprocess.run([sys.executable, "-m", "bot.prefill", "purge"], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.prefill", "purge"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0 and "removed 1 application" in result.stdout
     assert store.resolve(kept.token) is not None
     assert main(["purge", "--all"]) == 0

@@ -1,6 +1,7 @@
 """The generated DOCX, opened with python-docx: every applicant field, every item's clause, amount, schedule and
 payer, every self-declared condition with its quote, the units, the policy's silences, the declaration and the
 signature lines. Expected values come from the engine and the KB, never typed here."""
+
 import json
 
 import pytest
@@ -87,8 +88,9 @@ def test_every_applicant_field_is_in_the_table(case):
         assert doc.value_of(row["label"]) == row["text"], row["label"]
     # and the values are the applicant's own, normalized
     for key in ("name", "id_number", "phone", "school", "employer", "address"):
-        assert done.applicant[key] in doc.value_of(next(r["label"] for r in payload["applicant_rows"]
-                                                         if r["key"] == key))
+        assert done.applicant[key] in doc.value_of(
+            next(r["label"] for r in payload["applicant_rows"] if r["key"] == key)
+        )
     assert doc.value_of("性别") == done.applicant["gender"]
     assert doc.value_of("年龄（周岁）") == f"{done.applicant['age']}周岁"
     assert doc.value_of("是否全日制") == ("是" if done.applicant["full_time"] else "否")
@@ -152,8 +154,15 @@ def test_chinese_fonts_are_set_for_word(case):
     normal = doc.document.styles["Normal"].element.rPr.rFonts
     assert normal.get(qn("w:eastAsia")) == "仿宋"
     runs = [r for p in doc.document.paragraphs for r in p.runs if r.text]
-    runs += [r for t in doc.document.tables for row in t.rows for c in row.cells for p in c.paragraphs for r in p.runs
-             if r.text]
+    runs += [
+        r
+        for t in doc.document.tables
+        for row in t.rows
+        for c in row.cells
+        for p in c.paragraphs
+        for r in p.runs
+        if r.text
+    ]
     assert runs and all(r._element.rPr.rFonts.get(qn("w:eastAsia")) in ("宋体", "仿宋", "黑体") for r in runs)
 
 

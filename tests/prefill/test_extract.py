@@ -1,4 +1,5 @@
 """Several fields in one message, and corrections."""
+
 from bot.prefill.applicant import known_values
 from bot.prefill.extract import correction_target, extract_fields, read_answer
 
@@ -8,10 +9,17 @@ ID = make_id(38)
 
 
 def test_several_fields_in_one_message():
-    got = extract_fields(f"我叫欧阳明，身份证{ID}，手机138 0013 8000，单位：东川区人民医院；地址是东川区铜都街道8号",
-                         known_values({}, PHD))
-    assert got.values == {"name": "欧阳明", "id_number": ID, "phone": "13800138000", "employer": "东川区人民医院",
-                          "address": "东川区铜都街道8号"}
+    got = extract_fields(
+        f"我叫欧阳明，身份证{ID}，手机138 0013 8000，单位：东川区人民医院；地址是东川区铜都街道8号",
+        known_values({}, PHD),
+    )
+    assert got.values == {
+        "name": "欧阳明",
+        "id_number": ID,
+        "phone": "13800138000",
+        "employer": "东川区人民医院",
+        "address": "东川区铜都街道8号",
+    }
     assert got.errors == {}
 
 

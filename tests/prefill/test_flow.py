@@ -1,6 +1,7 @@
 """The whole path beneath the chat form, turn by turn as the actions will drive it: self-check facts in, the
 form asks only what is missing, several fields in one message, a correction, the download — and the logs of the
 conversation hold no ID or phone number."""
+
 import io
 import logging
 
@@ -67,7 +68,7 @@ def test_self_check_apply_correct_download(store, conversation_log, tmp_path):
     for text in ("云南大学", "副主任医师", "昆明市东川区人民医院", "云南省昆明市东川区铜都街道办事处8号"):
         asked.append(next_question(applicant, profile)[0])
         turn(text)
-    assert asked == ["name", "school", "title_level", "employer", "address"]   # degree, full_time never asked
+    assert asked == ["name", "school", "title_level", "employer", "address"]  # degree, full_time never asked
     assert next_question(applicant, profile) is None
 
     answer, reply = turn(f"手机号填错了，应该是{PHONE}")

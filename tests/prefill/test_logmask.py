@@ -1,4 +1,5 @@
 """No ID number or phone number reaches a log, however it is logged."""
+
 import io
 import logging
 
@@ -66,7 +67,7 @@ def test_install_covers_records_of_child_loggers_and_handlers_added_later():
     old_factory = logging.getLogRecordFactory()
     try:
         logmask.install()
-        handler = logging.StreamHandler(stream)          # added after install, as Rasa's basicConfig would
+        handler = logging.StreamHandler(stream)  # added after install, as Rasa's basicConfig would
         root.addHandler(handler)
         child = logging.getLogger("rasa.core.processor.fake")
         child.setLevel(logging.DEBUG)
@@ -93,6 +94,7 @@ def test_install_is_idempotent():
 
 def test_wechat_openids_are_masked_bare_and_in_conversation_ids():
     from bot.prefill.logmask import mask_log_text
+
     line = "tracker wechat:oyORnuP8q7ou2gfYjqLzSIWZf0rs saved; sender oyORnuP8q7ou2gfYjqLzSIWZf0rs"
     masked = mask_log_text(line)
     assert "oyORnuP8q7ou2gfYjqLzSIWZf0rs" not in masked

@@ -1,4 +1,5 @@
 """Tokens, expiry and purging of the stored applications."""
+
 import os
 import stat
 import time
@@ -35,8 +36,19 @@ def test_a_live_token_resolves_to_its_files(store):
 
 def test_unknown_and_malformed_tokens_resolve_to_nothing(store):
     store.save("R", b"d", b"j")
-    for token in ("A" * 43, "", "../index.db", "/etc/passwd", "..%2f..%2findex.db", "index.db", None, 42,
-                  "A" * 42, "A" * 44, "A" * 42 + "/"):
+    for token in (
+        "A" * 43,
+        "",
+        "../index.db",
+        "/etc/passwd",
+        "..%2f..%2findex.db",
+        "index.db",
+        None,
+        42,
+        "A" * 42,
+        "A" * 44,
+        "A" * 42 + "/",
+    ):
         assert store.resolve(token) is None
 
 

@@ -1,12 +1,12 @@
 """ID numbers (GB 11643-1999) and mobile numbers: every rule has its own clear message; masking."""
+
 import datetime as dt
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.prefill.validate import (InvalidValue, check_id, check_phone, id_check_char, mask_id, mask_phone,
-                                  mask_text)
+from bot.prefill.validate import InvalidValue, check_id, check_phone, id_check_char, mask_id, mask_phone, mask_text
 
 from .conftest import TODAY, make_id
 
@@ -22,6 +22,7 @@ def rejects(func, raw, *words):
 
 
 # -- ID numbers ---------------------------------------------------------------------------------------------------
+
 
 def test_a_valid_id_gives_birth_date_and_gender():
     info = check_id(VALID)
@@ -101,23 +102,40 @@ def test_x_is_the_check_character_for_ten_and_only_then():
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.integers(1940, TODAY.year - 18), st.integers(1, 12), st.integers(1, 28), st.integers(0, 999),
-       st.integers(0, 16), st.integers(0, 9))
+@given(
+    st.integers(1940, TODAY.year - 18),
+    st.integers(1, 12),
+    st.integers(1, 28),
+    st.integers(0, 999),
+    st.integers(0, 16),
+    st.integers(0, 9),
+)
 def test_every_single_digit_typo_is_caught(year, month, day, serial, position, replacement):
     first17 = f"530113{year:04d}{month:02d}{day:02d}{serial:03d}"
     number = first17 + id_check_char(first17)
     assert check_id(number).number == number
     if number[position] == str(replacement):
         return
-    typo = number[:position] + str(replacement) + number[position + 1:]
+    typo = number[:position] + str(replacement) + number[position + 1 :]
     with pytest.raises(InvalidValue):
         check_id(typo)
 
 
 # -- mobile numbers -------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("raw", ["13800138000", "138 0013 8000", "138-0013-8000", "+86 138 0013 8000",
-                                 "+8613800138000", "8613800138000", "１３８００１３８０００"])
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "13800138000",
+        "138 0013 8000",
+        "138-0013-8000",
+        "+86 138 0013 8000",
+        "+8613800138000",
+        "8613800138000",
+        "１３８００１３８０００",
+    ],
+)
 def test_mobile_numbers_in_common_forms(raw):
     assert check_phone(raw) == "13800138000"
 
@@ -151,6 +169,7 @@ def test_empty_input_asks_for_the_number():
 
 # -- masking --------------------------------------------------------------------------------------------------
 
+
 def test_masks_as_the_chat_shows_them():
     assert mask_id("530113199001011234") == "5301**********1234"
     assert mask_phone("13800138000") == "138****8000"
@@ -158,8 +177,10 @@ def test_masks_as_the_chat_shows_them():
 
 def test_mask_text_hides_ids_phones_and_tokens_in_any_form():
     phone = "13800138000"
-    text = (f"身份证{VALID}，手机{phone}；又写作 {VALID[:6]} {VALID[6:]} 和 +86 138-0013-8000；"
-            f"连写{VALID}{phone}；链接 https://x/webhooks/prefill/download/{'a' * 43}.json")
+    text = (
+        f"身份证{VALID}，手机{phone}；又写作 {VALID[:6]} {VALID[6:]} 和 +86 138-0013-8000；"
+        f"连写{VALID}{phone}；链接 https://x/webhooks/prefill/download/{'a' * 43}.json"
+    )
     masked = mask_text(text)
     digits = "".join(ch for ch in masked if ch.isdigit())
     for secret in (VALID, VALID[6:14], phone, "00138000", "a" * 43):

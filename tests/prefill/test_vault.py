@@ -1,4 +1,5 @@
 """ID numbers and phones typed in a message become references to the prefill store, and come back only there."""
+
 import re
 
 import pytest
@@ -24,13 +25,13 @@ def test_a_message_keeps_references_and_the_store_keeps_the_numbers(store):
 
 
 def test_a_mistyped_long_number_is_kept_out_as_well(store):
-    concealed = conceal_text("身份证5301131990010112", store)      # 16 digits: not an ID, still personal
+    concealed = conceal_text("身份证5301131990010112", store)  # 16 digits: not an ID, still personal
     assert "1990" not in concealed and "[号码#" in concealed
 
 
 def test_text_without_numbers_is_not_touched(store):
     assert conceal_text("博士能拿多少补贴，我35岁", store) == "博士能拿多少补贴，我35岁"
-    assert not list(store.directory.glob("index.db"))             # nothing was opened for it
+    assert not list(store.directory.glob("index.db"))  # nothing was opened for it
 
 
 def test_references_hold_no_digits_for_the_nlu_to_read(store):
@@ -41,14 +42,14 @@ def test_references_hold_no_digits_for_the_nlu_to_read(store):
 def test_references_expire_with_the_store(store):
     concealed = conceal_text("手机13800138000", store)
     later = Store(store.directory, retention=0)
-    assert reveal_text(concealed, later) == concealed              # expired: stays a reference
+    assert reveal_text(concealed, later) == concealed  # expired: stays a reference
 
 
 def test_slot_values_are_references_and_come_back(store):
     applicant = {"name": "张三", "id_number": ID, "phone": "13800138000"}
     kept = conceal_fields(applicant, store)
     assert kept["name"] == "张三" and is_reference(kept["id_number"]) and is_reference(kept["phone"])
-    assert conceal_fields(kept, store) == kept                     # already references: unchanged
+    assert conceal_fields(kept, store) == kept  # already references: unchanged
     assert reveal_fields(kept, store) == applicant
 
 

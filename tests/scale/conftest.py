@@ -1,4 +1,5 @@
 """Private Redis and PostgreSQL (scripts/services.sh) for the tests of the scaled mode, started once per session."""
+
 import os
 import subprocess
 
@@ -15,11 +16,11 @@ def services(tmp_path_factory):
     try:
         yield read_env_file(directory / "services.env")
     finally:
-        subprocess.run(["bash", str(SERVICES), "stop", str(directory)], env=dict(os.environ, SCALE_TMP="1"),
-                       check=False)
+        subprocess.run(
+            ["bash", str(SERVICES), "stop", str(directory)], env=dict(os.environ, SCALE_TMP="1"), check=False
+        )
 
 
 @pytest.fixture
 def redis_options(services):
-    return {"host": services["REDIS_HOST"], "port": int(services["REDIS_PORT"]),
-            "password": services["REDIS_PASSWORD"]}
+    return {"host": services["REDIS_HOST"], "port": int(services["REDIS_PORT"]), "password": services["REDIS_PASSWORD"]}

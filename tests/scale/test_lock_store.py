@@ -92,7 +92,7 @@ def test_messages_of_one_conversation_never_run_at_once_across_servers(redis_opt
 def test_a_lock_left_by_a_killed_server_expires(redis_options):
     store = AtomicRedisLockStore(**redis_options, db=3)
     conversation = f"c-{uuid.uuid4().hex}"
-    store.issue_ticket(conversation, 1.0)   # taken, never released: the server died
+    store.issue_ticket(conversation, 1.0)  # taken, never released: the server died
     ttl = redis.Redis(**redis_options, db=3).pttl(store.key_prefix + conversation)
     assert 0 < ttl <= 1000
 

@@ -1,5 +1,6 @@
 """Prefilled applications, their download tokens and the personal-data vault in PostgreSQL (PREFILL_DATABASE_URL),
 as several servers share them: what one server stores, another serves; a purge anywhere removes it everywhere."""
+
 import io
 import json
 
@@ -20,8 +21,10 @@ ID = "53011319900101123" + id_check_char("53011319900101123")
 @pytest.fixture
 def database_url(services):
     e = services
-    return (f"postgresql://{e['POSTGRES_USER']}:{e['POSTGRES_PASSWORD']}@{e['POSTGRES_HOST']}:{e['POSTGRES_PORT']}"
-            f"/{e['POSTGRES_DB']}")
+    return (
+        f"postgresql://{e['POSTGRES_USER']}:{e['POSTGRES_PASSWORD']}@{e['POSTGRES_HOST']}:{e['POSTGRES_PORT']}"
+        f"/{e['POSTGRES_DB']}"
+    )
 
 
 @pytest.fixture
@@ -42,7 +45,7 @@ def a_document() -> bytes:
 def test_store_is_the_sql_store_when_a_database_is_configured(database_url, monkeypatch, tmp_path):
     monkeypatch.setenv("PREFILL_DATABASE_URL", database_url)
     assert isinstance(Store(), SQLStore)
-    assert isinstance(Store(tmp_path), Store)          # an explicit directory stays the file store
+    assert isinstance(Store(tmp_path), Store)  # an explicit directory stays the file store
     monkeypatch.delenv("PREFILL_DATABASE_URL")
     assert isinstance(Store(), Store) and not isinstance(Store(), SQLStore)
 
@@ -56,14 +59,14 @@ def test_a_document_made_on_one_server_downloads_from_the_other(two_servers):
     assert "attachment" in answer.headers["Content-Disposition"]
     assert json.loads(serve(b, stored.token + ".json").body) == {"reference": "DC-TEST-1"}
     assert serve(b, stored.token[:-1] + "x").status == 404
-    with b.engine.connect() as conn:   # the token itself is nowhere in the database
+    with b.engine.connect() as conn:  # the token itself is nowhere in the database
         rows = conn.exec_driver_sql("select token_sha256, reference from prefill_applications").fetchall()
     assert stored.token not in repr(rows)
 
 
 def test_a_purge_on_one_server_removes_the_document_for_every_server(two_servers):
     a, b = two_servers
-    old = a.save("DC-OLD", b"old", b"{}", now=0.0)              # expired long ago
+    old = a.save("DC-OLD", b"old", b"{}", now=0.0)  # expired long ago
     new = a.save("DC-NEW", b"new", b"{}")
     assert b.purge() == 1
     assert a.fetch(old.token, now=0.0) is None and serve(a, old.token).status == 404
@@ -76,7 +79,7 @@ def test_an_expired_link_is_404_and_gone(two_servers):
     stored = a.save("DC-EXP", b"x", b"{}", now=1000.0)
     assert b.fetch(stored.token, now=1000.0 + 6 * 86400) == (b"x", "DC-EXP")
     assert b.fetch(stored.token, now=1000.0 + 8 * 86400) is None
-    assert a.lookup(stored.token, now=1000.0) is None            # deleted when found expired
+    assert a.lookup(stored.token, now=1000.0) is None  # deleted when found expired
 
 
 def test_numbers_concealed_on_one_server_are_revealed_on_the_other(two_servers):
@@ -89,4 +92,4 @@ def test_numbers_concealed_on_one_server_are_revealed_on_the_other(two_servers):
     assert ID not in json.dumps(fields, ensure_ascii=False)
     assert reveal_fields(fields, b) == {"name": "张三", "id_number": ID, "phone": "13900139000"}
     b.purge(everything=True)
-    assert reveal_text(concealed, a) == concealed                 # purged: references stay references
+    assert reveal_text(concealed, a) == concealed  # purged: references stay references

@@ -15,9 +15,21 @@ from aiohttp import web
 
 from bot.channels.wechat_api import WeChatAPI
 from bot.channels.wechat_dedup import RedisDedup, message_key
-from tests.channels.test_wechat_channel import (APPID, OPENID, SECRET, Bot, FakeWeChatAPI, channel,
-                                                expected_reply, post, reply_of, run, serving, text_xml,
-                                                wechat_request)
+from tests.channels.test_wechat_channel import (
+    APPID,
+    OPENID,
+    SECRET,
+    Bot,
+    FakeWeChatAPI,
+    channel,
+    expected_reply,
+    post,
+    reply_of,
+    run,
+    serving,
+    text_xml,
+    wechat_request,
+)
 
 pytestmark = pytest.mark.servers  # private Redis/PostgreSQL (tests/scale/conftest.py)
 
@@ -65,8 +77,7 @@ async def two_servers(redis_options, bots, **options):
         shared = shared_options(redis_options)
         urls = []
         for bot in bots:
-            url, http = await stack.enter_async_context(
-                serving(channel(api_base=fake.base, **shared, **options), bot))
+            url, http = await stack.enter_async_context(serving(channel(api_base=fake.base, **shared, **options), bot))
             urls.append(url)
         yield fake, urls, http
 
@@ -128,8 +139,7 @@ def test_two_servers_share_one_access_token(redis_options):
         async with StableTokenAPI().running() as fake:
             fake.token_delay = 0.2
             apis = [WeChatAPI(APPID, SECRET, fake.base, shared_redis=shared) for _ in range(2)]
-            results = await asyncio.gather(*(api.send_text(OPENID, f"第{i}条") for i, api in
-                                             enumerate(apis * 3)))
+            results = await asyncio.gather(*(api.send_text(OPENID, f"第{i}条") for i, api in enumerate(apis * 3)))
             assert all(results) and len(fake.sent) == 6
             assert fake.tokens_issued == 1
             # WeChat rejects the token (revoked): one server refreshes, the other uses the new one
@@ -144,8 +154,9 @@ def test_two_servers_share_one_access_token(redis_options):
 
 
 def test_message_keys_in_redis_do_not_show_the_openid(redis_options):
-    from bot.channels.wechat_dedup import redis_key
     from wechatpy import parse_message
+
+    from bot.channels.wechat_dedup import redis_key
 
     key = redis_key(message_key(parse_message(text_xml("你好", msg_id=1))))
     assert OPENID not in key and key.startswith("dongchuan:wechat:msg:")

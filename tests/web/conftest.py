@@ -2,6 +2,7 @@
 assistant or the real one, and headless Chromium (Debian's, driven by Playwright; scripts/install-browser.sh).
 
 Screenshots go to build/artifacts/web/ (not committed)."""
+
 from __future__ import annotations
 
 import contextlib
@@ -19,8 +20,16 @@ from bot.serve import free_port
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "build" / "artifacts" / "web"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 TIMEOUT_MS = 20_000
 
 
@@ -40,8 +49,9 @@ def wait_http(url: str, proc: subprocess.Popen, what: str, timeout: float = 60) 
 @contextlib.contextmanager
 def process(args: list[str], url: str, what: str, log: Path, timeout: float = 60):
     with open(log, "ab") as out:
-        proc = subprocess.Popen(args, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-                                env={**os.environ, "PYTHONPATH": str(ROOT)})
+        proc = subprocess.Popen(
+            args, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONPATH": str(ROOT)}
+        )
     try:
         wait_http(url, proc, what, timeout)
         yield proc
@@ -65,8 +75,12 @@ def desk_url(kb_path, tmp_path_factory):
     """The desk as `make desk` starts it (python -m desk), on a free loopback port, over a freshly built KB."""
     port = free_port()
     log = tmp_path_factory.mktemp("desk") / "desk.log"
-    with process([sys.executable, "-m", "desk", "--kb", str(kb_path), "--port", str(port)],
-                 f"http://127.0.0.1:{port}/", "desk (datasette)", log):
+    with process(
+        [sys.executable, "-m", "desk", "--kb", str(kb_path), "--port", str(port)],
+        f"http://127.0.0.1:{port}/",
+        "desk (datasette)",
+        log,
+    ):
         yield f"http://127.0.0.1:{port}"
 
 
@@ -75,8 +89,12 @@ def fake_assistant(tmp_path_factory):
     """The chat page channel behind a scripted REST webhook (tests/web/fake_assistant.py): no model needed."""
     port = free_port()
     log = tmp_path_factory.mktemp("fake") / "fake.log"
-    with process([sys.executable, str(Path(__file__).parent / "fake_assistant.py"), str(port)],
-                 f"http://127.0.0.1:{port}/webhooks/webchat/", "fake assistant", log):
+    with process(
+        [sys.executable, str(Path(__file__).parent / "fake_assistant.py"), str(port)],
+        f"http://127.0.0.1:{port}/webhooks/webchat/",
+        "fake assistant",
+        log,
+    ):
         yield f"http://127.0.0.1:{port}"
 
 
@@ -107,8 +125,10 @@ def page(browser, request):
     p.errors = []
     p.on("pageerror", lambda e: p.errors.append(str(e)))
     # Content-Security-Policy violations are console errors, not exceptions: collect them as errors too
-    p.on("console", lambda m: p.errors.append(m.text) if m.type == "error" and "Content Security Policy" in m.text
-         else None)
+    p.on(
+        "console",
+        lambda m: p.errors.append(m.text) if m.type == "error" and "Content Security Policy" in m.text else None,
+    )
     try:
         yield p
     finally:

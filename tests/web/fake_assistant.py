@@ -8,6 +8,7 @@ token it did not issue is 403, as the real channel answers a forged one. Scripte
 HTML; 按钮 → buttons; 出错 → HTTP 500; 慢 → a reply after 1.5 s; anything else → an echo. Every message is
 recorded; GET /fake/log returns them.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -28,15 +29,31 @@ issued: list[str] = []
 
 def reply(sender: str, text: str):
     if "博士" in text:
-        return [{"recipient_id": sender, "text": "全日制博士研究生生活补贴：每人25万元，经考核合格每年按20%逐年发放。\n出处：第（二）条"}]
+        return [
+            {
+                "recipient_id": sender,
+                "text": "全日制博士研究生生活补贴：每人25万元，经考核合格每年按20%逐年发放。\n出处：第（二）条",
+            }
+        ]
     if "链接" in text:
-        return [{"recipient_id": sender,
-                 "text": f"申请预填表已生成：http://localhost:5005{DOWNLOAD}。\n"
-                         "<img src=x onerror=\"document.title='pwned'\"><b>不是粗体</b>"}]
+        return [
+            {
+                "recipient_id": sender,
+                "text": f"申请预填表已生成：http://localhost:5005{DOWNLOAD}。\n"
+                "<img src=x onerror=\"document.title='pwned'\"><b>不是粗体</b>",
+            }
+        ]
     if "按钮" in text:
-        return [{"recipient_id": sender, "text": "您是想问以下哪一条？",
-                 "buttons": [{"title": "第（二）条 分类定岗招引紧缺人才", "payload": "第（二）条原文"},
-                             {"title": "第（九）条 促进教师人才队伍壮梁增柱", "payload": "第（九）条原文"}]}]
+        return [
+            {
+                "recipient_id": sender,
+                "text": "您是想问以下哪一条？",
+                "buttons": [
+                    {"title": "第（二）条 分类定岗招引紧缺人才", "payload": "第（二）条原文"},
+                    {"title": "第（九）条 促进教师人才队伍壮梁增柱", "payload": "第（九）条原文"},
+                ],
+            }
+        ]
     if "原文" in text:
         return [{"recipient_id": sender, "text": f"收到按钮：{text}"}]
     return [{"recipient_id": sender, "text": f"您说的是：{text}"}]

@@ -1,6 +1,7 @@
 """The chat page against the real assistant (trained model, Rasa server and action server on loopback, started as
 `make run` starts them by bot.serve.running_assistant), in headless Chromium.
 Screenshots: build/artifacts/web/chat-*.png."""
+
 from __future__ import annotations
 
 import os
@@ -15,9 +16,11 @@ CREDENTIALS_ENTRY = "bot.web.channel.WebChatPage: {}"
 
 @pytest.fixture(scope="module")
 def chat_url(request):
-    if os.environ.get("WEBCHAT_URL"):      # an assistant already running (`make run`): http://localhost:5005/webhooks/webchat/
+    if os.environ.get(
+        "WEBCHAT_URL"
+    ):  # an assistant already running (`make run`): http://localhost:5005/webhooks/webchat/
         return os.environ["WEBCHAT_URL"]
-    rest_url = request.getfixturevalue("assistant")   # the session's servers (tests/conftest.py)
+    rest_url = request.getfixturevalue("assistant")  # the session's servers (tests/conftest.py)
     url = rest_url.replace("/rest/webhook", "/webchat/")
     try:
         urllib.request.urlopen(url, timeout=10).close()

@@ -3,6 +3,7 @@ the real WebChatPage channel plus a scripted REST webhook), so every state of th
 trained model: answers, buttons, links, text that looks like HTML, the typing indicator, errors and retry, reload,
 a new conversation. The same page against the real assistant: test_chat_assistant.py.
 Screenshots: build/artifacts/web/chat-fake-*.png."""
+
 from __future__ import annotations
 
 import json
@@ -66,8 +67,20 @@ def test_the_channel_serves_the_page_and_its_assets_only(fake_assistant):
         assert code == 200 and headers["Content-Type"].startswith(kind)
     code, headers = status(fake_assistant + "/webhooks/webchat")
     assert code == 301 and headers["Location"] == "/webhooks/webchat/"
-    for bad in ("../rest.py", "%2e%2e%2fchannel.py", "..%2f..%2fcredentials.yml", "channel.py", "__init__.py",
-                "static/chat.js", "CHAT.JS", "chat.js.map", ".hidden", "nosuch.css", "%00", "index.htm"):
+    for bad in (
+        "../rest.py",
+        "%2e%2e%2fchannel.py",
+        "..%2f..%2fcredentials.yml",
+        "channel.py",
+        "__init__.py",
+        "static/chat.js",
+        "CHAT.JS",
+        "chat.js.map",
+        ".hidden",
+        "nosuch.css",
+        "%00",
+        "index.htm",
+    ):
         assert status(url_of(fake_assistant) + bad)[0] == 404, bad
 
 
@@ -92,8 +105,8 @@ def test_ask_and_click_a_suggested_question(page, fake_assistant, artifacts):
     assert page.locator("#messages .msg.user").all_inner_texts() == ["博士能拿多少补贴", "乡镇卫生院中级职称每月补多少"]
     assert "乡镇卫生院中级职称每月补多少" in bot_texts(page)[-1]
     assert received(fake_assistant)[-1]["message"] == "乡镇卫生院中级职称每月补多少"
-    assert not outside, outside        # nothing is fetched from outside the machine
-    assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")   # no sideways scrolling
+    assert not outside, outside  # nothing is fetched from outside the machine
+    assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")  # no sideways scrolling
     assert not page.errors
 
 
@@ -105,8 +118,10 @@ def test_buttons_are_buttons_that_post_their_payload(page, fake_assistant, artif
     assert buttons.count() == 2
     buttons.filter(has_text="第（九）条").click()
     wait_reply(page, 2)
-    assert received(fake_assistant)[-1]["message"] == "第（九）条原文"          # the payload is sent …
-    assert page.locator("#messages .msg.user").last.inner_text() == "第（九）条 促进教师人才队伍壮梁增柱"  # … the title shown
+    assert received(fake_assistant)[-1]["message"] == "第（九）条原文"  # the payload is sent …
+    assert (
+        page.locator("#messages .msg.user").last.inner_text() == "第（九）条 促进教师人才队伍壮梁增柱"
+    )  # … the title shown
     assert "收到按钮：第（九）条原文" in bot_texts(page)[-1]
     assert all(buttons.nth(i).is_disabled() for i in range(2))
     page.screenshot(path=str(artifacts / "chat-fake-buttons.png"))
@@ -118,10 +133,12 @@ def test_links_are_clickable_and_bot_text_is_never_html(page, fake_assistant, ar
     wait_reply(page, 1)
     link = page.locator("#messages a.download")
     assert link.count() == 1
-    assert re.fullmatch(r"http://localhost:5005/webhooks/prefill/download/[A-Za-z0-9_-]{43}", link.get_attribute("href"))
+    assert re.fullmatch(
+        r"http://localhost:5005/webhooks/prefill/download/[A-Za-z0-9_-]{43}", link.get_attribute("href")
+    )
     assert link.get_attribute("target") == "_blank" and "noopener" in link.get_attribute("rel")
     last = page.locator("#messages .msg.bot").last
-    assert last.locator("img, b").count() == 0                  # the HTML in the text stays text
+    assert last.locator("img, b").count() == 0  # the HTML in the text stays text
     assert "<img src=x" in last.inner_text() and "<b>不是粗体</b>" in last.inner_text()
     assert page.title() == "东川人才政策助手" and not page.errors
     page.screenshot(path=str(artifacts / "chat-fake-link.png"))
@@ -142,14 +159,14 @@ def test_typing_indicator_then_error_then_retry(page, fake_assistant, artifacts)
     assert "服务暂时不可用" in page.locator("#error").inner_text()
     assert "未发送" in page.locator("#messages .msg.user").last.inner_text()
     page.screenshot(path=str(artifacts / "chat-fake-error.png"))
-    page.reload()                                       # a failed message can still be retried after a reload
+    page.reload()  # a failed message can still be retried after a reload
     page.locator("#error").wait_for(state="visible")
     before = len(received(fake_assistant))
     page.locator("#retry").click()
-    page.locator("#error").wait_for(state="visible")    # the stand-in fails it again: same message, once more
+    page.locator("#error").wait_for(state="visible")  # the stand-in fails it again: same message, once more
     assert len(received(fake_assistant)) == before + 1
     assert received(fake_assistant)[-1]["message"] == "出错了吗"
-    assert page.locator("#messages .msg.user").count() == 2     # the retry did not add a second bubble
+    assert page.locator("#messages .msg.user").count() == 2  # the retry did not add a second bubble
 
 
 def test_the_conversation_survives_a_reload_and_new_chat_clears_it(page, fake_assistant, artifacts):
@@ -165,7 +182,7 @@ def test_the_conversation_survives_a_reload_and_new_chat_clears_it(page, fake_as
     assert page.locator("#messages .msg").all_inner_texts() == before
     ask(page, "第三个问题")
     wait_reply(page, 3)
-    assert received(fake_assistant)[-1]["session"] == sender    # the same conversation continues
+    assert received(fake_assistant)[-1]["session"] == sender  # the same conversation continues
     page.screenshot(path=str(artifacts / "chat-fake-reloaded.png"))
     page.locator("#new-chat").click()
     assert page.locator("#messages .msg").count() == 0
@@ -194,10 +211,10 @@ def test_a_link_with_a_question_sends_it_once(page, fake_assistant, artifacts):
     wait_reply(page, 1)
     assert page.locator("#messages .msg.user").all_inner_texts() == ["我想做资格自查"]
     assert [m["message"] for m in received(fake_assistant)[before:]] == ["我想做资格自查"]
-    assert "q=" not in page.url and page.url.endswith("/webhooks/webchat/?from=menu")   # gone from the address …
+    assert "q=" not in page.url and page.url.endswith("/webhooks/webchat/?from=menu")  # gone from the address …
     page.reload()
     page.locator("#messages .msg").nth(1).wait_for()
     page.wait_for_timeout(300)
-    assert len(received(fake_assistant)) == before + 1                                  # … so a reload does not resend
+    assert len(received(fake_assistant)) == before + 1  # … so a reload does not resend
     assert page.locator("#messages .msg.user").count() == 1
     page.screenshot(path=str(artifacts / "chat-fake-link-question.png"))

@@ -1,6 +1,7 @@
 """The hotline desk in headless Chromium, served as `make desk` serves it (python -m desk, a real Datasette
 process on loopback): search from the home page, facet by responsible unit, open a clause page.
 Screenshots: build/artifacts/web/desk-*.png."""
+
 from __future__ import annotations
 
 import re
@@ -40,7 +41,13 @@ def test_the_health_bureau_facet_shows_six_clauses(desk_page, desk_url, artifact
     assert rows.count() == 6
     clauses = [rows.nth(i).locator("td.col-clause").inner_text() for i in range(6)]
     assert [re.search(r"第（.+?）条", c).group(0) for c in clauses] == [
-        "第（一）条", "第（二）条", "第（三）条", "第（十）条", "第（十二）条", "第（十三）条"]
+        "第（一）条",
+        "第（二）条",
+        "第（三）条",
+        "第（十）条",
+        "第（十二）条",
+        "第（十三）条",
+    ]
     assert "共 6 条" in page.locator("h3.desk-count").inner_text()
     page.screenshot(path=str(artifacts / "desk-facet-health-bureau.png"), full_page=True)
 
