@@ -24,7 +24,7 @@ import time
 
 import sqlalchemy as sa
 
-from .store import KINDS, TOKEN_SHAPE, Stored, _digest, retention_days
+from .records import KINDS, TOKEN_SHAPE, Stored, _digest, retention_days
 
 log = logging.getLogger(__name__)
 metadata = sa.MetaData()
