@@ -102,7 +102,7 @@ def _near_misses(item: dict, trace, profile: dict, amount_text: str) -> list[Nea
         if evaluate(item["conditions"], profile, {leaf.id: MET}).status == UNMET:
             continue
         gain = f"，可享受{amount_text}" if amount_text else ""
-        out.append(NearMiss(leaf, f"若满足“{leaf.label}”{gain}（{clause_citation(int(item['id'][1:3]))}）"))
+        out.append(NearMiss(leaf, f"若满足“{leaf.label}”{gain}（{clause_citation(item['clause'])}）"))
     return out
 
 

@@ -77,6 +77,8 @@ def load_policy() -> Policy:
         raise ValueError(f"expected clauses 1..14 in policy_kb/data/clauses, found {numbers}")
     for c in clauses:
         c["items"] = c.get("items") or []
+        for item in c["items"]:
+            item["clause"] = c["number"]  # the clause an item belongs to, stored once (ids are names, not data)
     return Policy(
         source_text=source_text,
         document=_read(DATA / "document.yml"),

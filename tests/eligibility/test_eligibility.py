@@ -201,7 +201,7 @@ def test_a_near_miss_is_told_only_when_that_fact_alone_would_change_the_verdict(
             {"id": "skill", "field": "skill_level", "op": "ge", "value": "高级技师", "label": "高级技师", "quote": "q"},
         ]
     }
-    item = {"id": "c10-made-up", "conditions": tree}
+    item = {"id": "c10-made-up", "clause": 10, "conditions": tree}
     profile = {"title_level": "初级", "certificates": frozenset(), "skill_level": "技师"}
     trace = evaluate(tree, profile)
     assert [leaf.id for leaf in trace.failed()] == ["title", "cert", "skill"]
