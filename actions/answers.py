@@ -3,23 +3,11 @@ administration targets, procedure, overview, details and follow-ups."""
 
 from __future__ import annotations
 
-from . import compose, questions
-from .base import SafeAction, entities_of, text_of, topic_of
-from .fallback import suggest
-from .kb import policy
+from policy_kb import compose
 
-
-def _resume(tracker) -> str:
-    """Mid application or self-check, remind the person of the question still open."""
-    apply_field = tracker.get_slot("apply_field")
-    if apply_field:
-        from bot.prefill.applicant import BY_KEY
-
-        return "\n我们继续填写申请表：" + BY_KEY[apply_field].question
-    field = tracker.get_slot("requested_field")
-    if not field:
-        return ""
-    return "\n我们继续自查：" + policy().profile[field]["question"]
+from . import questions
+from .base import SafeAction, entities_of, text_of, utter
+from .suggest import suggest
 
 
 class Question(SafeAction):
@@ -28,20 +16,13 @@ class Question(SafeAction):
     classes below are the names the dialogue rules use for each intent."""
 
     def answer(self, dispatcher, tracker, domain):
-        topic = topic_of(tracker)
-        if self.name() == "action_follow_up" and (
-            topic.get("intent") == "self_check" or tracker.get_slot("requested_field")
-        ):
-            from .selfcheck import SelfCheck
-
-            return SelfCheck().answer(dispatcher, tracker, domain)
         reply, events = questions.answer(tracker, text_of(tracker), entities_of(tracker))
         if not reply and questions.asks_money_of_nothing(text_of(tracker), entities_of(tracker)):
             asked = questions.aspects_of(entities_of(tracker))
             reply = compose.overview_reply(payment="payment" in asked)
         if not reply:
             return suggest(dispatcher, tracker)
-        dispatcher.utter_message(text=reply + _resume(tracker))
+        utter(dispatcher, reply, tracker)
         return events
 
 
@@ -109,9 +90,9 @@ class Overview(SafeAction):
     def answer(self, dispatcher, tracker, domain):
         reply, events = questions.answer(tracker, text_of(tracker), entities_of(tracker))
         if reply:
-            dispatcher.utter_message(text=reply + _resume(tracker))
+            utter(dispatcher, reply, tracker)
             return events
-        dispatcher.utter_message(text=compose.overview_reply())
+        utter(dispatcher, compose.overview_reply())
         return []
 
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import os
 
-from . import compose
-from .answers import _resume
-from .base import SafeAction, entities_of, text_of, topic_of
-from .kb import kb, policy, silence
+from policy_kb import compose
+
+from .base import SafeAction, entities_of, text_of, topic_of, utter
+from .kb import kb
 from .questions import clauses_named
 
 ASK_AN_ITEM = "告诉我您想办理的事项（例如：博士生活补贴找哪个部门），我可以说明对应条款的责任单位。"
@@ -29,7 +29,7 @@ def _clauses_in_context(tracker) -> list[int]:
         return named[:3]
     topic = topic_of(tracker)
     ids = topic.get("items") or []
-    numbers = sorted({compose.clause_number(policy().item(i)) for i in ids if policy().item(i)})
+    numbers = sorted({compose.clause_number(kb().item(i)) for i in ids if kb().item(i)})
     if numbers:
         return numbers[:3]
     return [int(topic["clause"])] if topic.get("clause") else []
@@ -41,7 +41,7 @@ def units_by_clause() -> list[str]:
 
 
 def contact_reply(tracker) -> str:
-    lines = [silence("contact")]
+    lines = [kb().silence("contact")]
     contact = configured_contact()
     if contact:
         lines.append(contact)
@@ -64,5 +64,5 @@ class Contact(SafeAction):
         return "action_contact"
 
     def answer(self, dispatcher, tracker, domain):
-        dispatcher.utter_message(text=contact_reply(tracker) + _resume(tracker))
+        utter(dispatcher, compose.text_reply("contact", contact_reply(tracker), _clauses_in_context(tracker)), tracker)
         return []

@@ -19,18 +19,19 @@ import re
 from dataclasses import dataclass, field
 
 from bot.nlu.aspects import aspects_of
+from policy_kb import compose
 from policy_kb.conditions import MET, UNMET, evaluate
 from policy_kb.load import CLAUSE_LABELS
 from policy_kb.money import MONEY_IN_TEXT
 from policy_kb.normalize import normalize
 from policy_kb.query import STOPWORDS
-from policy_kb.refs import parse_clause_refs
+from policy_kb.refs import parse_clause_ref, parse_clause_refs
+from policy_kb.reply import Reply
 from policy_kb.segment import cut, expand
 from policy_kb.topics import facts_from_message, items_about, strongest
 
-from . import compose
 from .base import facts_from_json, intent_of, jsonable_facts, set_topic, topic_of
-from .kb import kb, policy, silence, silence_cited
+from .kb import kb
 
 # The intent's hint, used when the message itself names no aspect.
 INTENT_ASPECT = {
@@ -235,7 +236,7 @@ def clauses_named(text: str, entities: list[dict]) -> list[int]:
             except (TypeError, ValueError):
                 pass
     numbers += parse_clause_refs(text)
-    return [n for n in dict.fromkeys(numbers) if 1 <= n <= len(policy().clauses)]
+    return [n for n in dict.fromkeys(numbers) if 1 <= n <= kb().clause_count()]
 
 
 def understand(text: str, entities: list[dict], intent: str) -> Part:
@@ -246,7 +247,7 @@ def understand(text: str, entities: list[dict], intent: str) -> Part:
     headcount = next((int(e["value"]) for e in entities if e.get("entity") == "headcount"), None)
     facts = facts_from_message(text, entities)
     refs = [int(n) if n.isdigit() else CLAUSE_NUMBERS.get(n, 0) for n in CLAUSE_WORD.findall(text)]
-    out_of_range = any(n > len(policy().clauses) for n in refs)
+    out_of_range = any(n > kb().clause_count() for n in refs)
     return Part(text, entities, aspects, clauses_named(text, entities), unit, facts, headcount, out_of_range)
 
 
@@ -285,8 +286,8 @@ def _item_text(item: dict) -> str:
 
 def items_named(words: list[str], kinds) -> list[tuple[dict, float]]:
     """Items whose name, target or measure writes the question's words, rare words weighing more (IDF)."""
-    items = [i for i in policy().items if i["kind"] in kinds]
-    texts = {i["id"]: _item_text(i) for i in policy().items}
+    items = [i for i in kb().items() if i["kind"] in kinds]
+    texts = {i["id"]: _item_text(i) for i in kb().items()}
     n = len(texts)
     scored = []
     for item in items:
@@ -329,7 +330,7 @@ def resolve(part: Part, kinds=ALL_KINDS, min_score: float = 4) -> list[dict]:
     if by_facts:
         return by_facts
     if part.clauses:
-        items = [i for n in part.clauses for i in policy().clause(n)["items"] if i["kind"] in kinds]
+        items = [i for n in part.clauses for i in kb().clause_items(n) if i["kind"] in kinds]
         return sorted(items, key=lambda i: (MONEY_FIRST[i["kind"]], not i.get("amount")))
     return []
 
@@ -397,7 +398,7 @@ def units_answer(part: Part, items: list[dict]) -> str:
     numbers = part.clauses or sorted({compose.clause_number(i) for i in items[:3]})
     if not numbers:
         return ""
-    return "\n".join(f"{compose.cite(n)}{compose.units_line([n])}" for n in numbers) + silence("where_to_apply")
+    return "\n".join(f"{compose.cite(n)}{compose.units_line([n])}" for n in numbers) + kb().silence("where_to_apply")
 
 
 def payer_answer(items: list[dict]) -> str:
@@ -460,7 +461,7 @@ def check_items(items: list[dict], facts: dict) -> list[str]:
     return lines
 
 
-def amount_answer(part: Part, items: list[dict], facts: dict) -> str:
+def amount_answer(part: Part, items: list[dict], facts: dict) -> Reply | str:
     money = [i for i in items if compose.amount_text(i)]
     if not money:  # what is asked is a sum the text does not give
         lines = [f"原文未写明{compose.cite(i)}{i['name']}的金额或标准。" for i in items[:2]]
@@ -482,15 +483,16 @@ def amount_answer(part: Part, items: list[dict], facts: dict) -> str:
             sched = compose.schedule_text(item, always=True)
             if sched:
                 lines.append(f"{compose.cite(item)} {item['name']}：{sched}。")
-    lines.append(compose.amount_reply(money))
-    return "\n".join(lines)
+    reply = compose.amount_reply(money)
+    reply.lines[:0] = [("verdict", line) for line in lines]
+    return reply
 
 
 def not_in_text(part: Part) -> str:
     """A commonly asked thing the text never mentions (document.yml not_in_text): say so, then the nearest items."""
-    for entry in policy().document.get("not_in_text") or []:
+    for entry in kb().not_in_text():
         if any(w in part.text for w in entry["asked_as"]):
-            items = [policy().item(i) for i in entry["nearest"]]
+            items = [kb().item(i) for i in entry["nearest"]]
             return entry["note"] + "\n" + "\n".join(compose.item_line(i) for i in items)
     return ""
 
@@ -505,7 +507,7 @@ def other_programme(part: Part) -> str:
         return ""
     e = programmes[0]
     m = PROGRAMME.match(part.text, e.get("start", 0))
-    if not m or m.group(0) in policy().source_text:
+    if not m or m.group(0) in kb().source_text():
         return ""  # the programme named is one this document writes (省级人才计划)
     name = m.group(0)
     items = strongest(items_about({"talent_programme": e["value"]}, ("benefit",)))
@@ -518,7 +520,7 @@ def other_programme(part: Part) -> str:
         if cites
         else ""
     )
-    return f"本文件（{policy().document['doc_number']}）不规定“{name}”本身的资助标准，请以该计划的文件为准。{tail}"
+    return f"本文件（{kb().doc_number}）不规定“{name}”本身的资助标准，请以该计划的文件为准。{tail}"
 
 
 MAX_ECHO_CHARS = 12  # a word said back is cut short: a pasted wall of text is not repeated to its sender
@@ -527,7 +529,7 @@ MAX_ECHO_CHARS = 12  # a word said back is cut short: a pasted wall of text is n
 def unknown_words_answer(part: Part) -> str:
     """The words that name the subject, none of them in the text: say that the text does not mention them."""
     words = content_words(part)
-    vocabulary = {w for _k, _c, forms in policy().vocabulary_forms() for w in forms}
+    vocabulary = kb().vocabulary_words()
     surfaces = [part.text[e["start"] : e["end"]] for e in part.entities if "start" in e and e.get("entity") != "aspect"]
     absent = [
         w
@@ -540,22 +542,20 @@ def unknown_words_answer(part: Part) -> str:
     present = [w for w in words if kb().sentence_frequency(w) and kb().sentence_frequency(w) <= 3]
     programme = any(re.search(re.escape(w) + r"[\u4e00-\u9fff]{0,4}(?:计划|工程|政策|项目)", part.text) for w in absent)
     if absent and (not present or programme):
-        from .fallback import scope_text
-
         said = "、".join(w if len(w) <= MAX_ECHO_CHARS else w[:MAX_ECHO_CHARS] + "…" for w in absent[:3])
-        return f"本文件（{policy().document['doc_number']}）没有提到“{said}”。{scope_text()}"
+        return f"本文件（{kb().doc_number}）没有提到“{said}”。{compose.scope_text()}"
     return ""
 
 
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def answer_part(part: Part, topic: dict, intent: str) -> tuple[str, dict]:
+def answer_part(part: Part, topic: dict, intent: str) -> tuple[Reply | str, dict]:
     """(reply, topic) for one question; an empty reply when nothing in the knowledge base answers it."""
     aspects = part.aspects
     old_facts = facts_from_json(topic.get("facts"))
     named_subject = bool(part.facts or part.clauses or part.unit or rare_words(part))
-    topic_items = [policy().item(i) for i in topic.get("items") or []]
+    topic_items = [kb().item(i) for i in topic.get("items") or []]
     follow = (
         not aspects
         and topic
@@ -584,10 +584,10 @@ def answer_part(part: Part, topic: dict, intent: str) -> tuple[str, dict]:
     if trap:
         return trap, {"aspects": aspects}
     if part.out_of_range:
-        labels = policy().clauses
+        count = kb().clause_count()
         return (
-            f"本文件（{policy().document['doc_number']}）只有第（一）条至{compose.cite(len(labels))}，"
-            f"共{len(labels)}条，没有您说的那一条。可以说“第九条原文”查看某一条。"
+            f"本文件（{kb().doc_number}）只有第（一）条至{compose.cite(count)}，"
+            f"共{count}条，没有您说的那一条。可以说“第九条原文”查看某一条。"
         ), {}
     other = other_programme(part)
     if other:
@@ -607,7 +607,7 @@ def answer_part(part: Part, topic: dict, intent: str) -> tuple[str, dict]:
     if "combine" in aspects:
         items = [i for i, _ in items_about(part.facts, ("benefit",))][:4] if part.facts else []
         items = items or resolve(part, ("benefit",)) or topic_items
-        lines = [silence("combine")] + [compose.item_line(i) for i in items[:4]]
+        lines = [kb().silence("combine")] + [compose.item_line(i) for i in items[:4]]
         return "\n".join(lines), {"items": [i["id"] for i in items[:3]], "aspects": aspects}
     if "units" in aspects and (part.clauses or part.unit):
         reply = units_answer(part, [])
@@ -628,13 +628,13 @@ def answer_part(part: Part, topic: dict, intent: str) -> tuple[str, dict]:
         numbers = sorted({compose.clause_number(i) for i in items[:3]}) or (
             [topic["clause"]] if topic.get("clause") else []
         )
-        notes = [silence("deadline")] if any(w in part.text for w in ("时间", "截止", "什么时候", "期限")) else []
-        notes.append(silence("materials"))
+        notes = [kb().silence("deadline")] if any(w in part.text for w in ("时间", "截止", "什么时候", "期限")) else []
+        notes.append(kb().silence("materials"))
         reply = "".join(dict.fromkeys(notes))
         reply += "\n" + (
             "、".join(compose.cite(n) for n in numbers) + compose.units_line(numbers)
             if numbers
-            else silence_cited("procedure")
+            else kb().silence_cited("procedure")
         )
         return reply, {"items": [i["id"] for i in items[:3]], "aspects": aspects}
 
@@ -674,7 +674,7 @@ def answer_part(part: Part, topic: dict, intent: str) -> tuple[str, dict]:
         part.clauses = [int(topic["clause"])]
         if "units" in aspects:
             return units_answer(part, []), {**topic, "aspects": aspects}
-        items = [i for i in policy().clause(part.clauses[0])["items"]]
+        items = [i for i in kb().clause_items(part.clauses[0])]
     new_topic = {
         "items": [i["id"] for i in items[:3]],
         "facts": jsonable_facts(facts),
@@ -734,7 +734,9 @@ def answer_part(part: Part, topic: dict, intent: str) -> tuple[str, dict]:
     if "conditions" in aspects or ("eligibility" in aspects and not any(a in MONEY_ASPECTS for a in aspects)):
         about_age = "age" in aspects
         verdicts = check_items(items, facts) if "eligibility" in aspects and facts else []
-        return "\n".join(verdicts + [compose.conditions_reply(items, about_age)]), new_topic
+        reply = compose.conditions_reply(items, about_age)
+        reply.lines[:0] = [("verdict", line) for line in verdicts]
+        return reply, new_topic
     if (
         items[0]["kind"] != "benefit"
         and not compose.amount_text(items[0])
@@ -753,8 +755,6 @@ def _with_topic_words(part: Part, items: list[dict]) -> Part:
 
 
 def _first_clause(reply: str) -> int | None:
-    from policy_kb.refs import parse_clause_ref
-
     return parse_clause_ref(reply)
 
 
@@ -803,15 +803,23 @@ def speaks_of_the_text(text: str, entities: list[dict]) -> bool:
     a question the classifier put out of scope that the text does answer."""
     part = understand(text, entities, "")
     words = content_words(part)
-    vocabulary = {w for _k, _c, forms in policy().vocabulary_forms() for w in forms}
+    vocabulary = kb().vocabulary_words()
     frequencies = [kb().sentence_frequency(w) for w in words]
     if not words or any(f == 0 and w not in vocabulary for w, f in zip(words, frequencies)):
         return False
     return any(0 < f <= 3 for f in frequencies)
 
 
-def answer(tracker, text: str, entities: list[dict]) -> tuple[str, list]:
-    """The reply to a message and the topic event; an empty reply when nothing answers (the caller falls back)."""
+def as_reply(reply: Reply | str, topic: dict) -> Reply:
+    """A reply written as sentences (a quote, a silence, the units) becomes a Reply citing the topic's clause."""
+    if isinstance(reply, Reply):
+        return reply
+    clause = topic.get("clause")
+    return compose.text_reply((topic.get("aspects") or ["sentences"])[0], reply, [int(clause)] if clause else [])
+
+
+def answer(tracker, text: str, entities: list[dict]) -> tuple[Reply | None, list]:
+    """The reply to a message and the topic event; None when nothing answers (the caller falls back)."""
     topic = topic_of(tracker)
     intent = intent_of(tracker)
     replies, last = [], topic
@@ -821,14 +829,14 @@ def answer(tracker, text: str, entities: list[dict]) -> tuple[str, list]:
         part = understand(part_text, part_entities, intent if n == 0 else "")
         reply, new_topic = answer_part(part, last, intent)
         if reply:
-            replies.append(reply)
+            replies.append(as_reply(reply, new_topic))
             last = {**new_topic, "intent": intent}
     if not replies:
-        return "", []
-    return "\n\n".join(replies), [
+        return None, []
+    return compose.join(replies), [
         set_topic(
             last.get("intent") or intent,
-            [policy().item(i) for i in last.get("items") or []],
+            [kb().item(i) for i in last.get("items") or []],
             facts_from_json(last.get("facts")),
             last.get("clause"),
             aspects=last.get("aspects") or [],

@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 import actions.kb
 from actions.base import ERROR_REPLY
 from bot.nlu.aspects import aspect_entities
-from policy_kb.normalize import normalize
+from bot.nlu.normalizer import normalize_text
 from policy_kb.topics import entities_in
 
 
@@ -25,13 +25,22 @@ class Conversation:
     """Slots carried from one action to the next, as Rasa would carry them."""
 
     def __init__(self):
-        self.slots = {"topic": None, "profile": None, "requested_field": None, "applicant": None, "apply_field": None}
+        self.slots = {
+            "topic": None,
+            "profile": None,
+            "requested_field": None,
+            "applicant": None,
+            "apply_field": None,
+            "flow": None,
+        }
 
     def say(self, action, text, intent, entities=None, may_fail=False):
         """The reply's text. An action that fell into its error path (ERROR_REPLY) fails the test unless
-        `may_fail`: the apology must never pass for an answer."""
-        if entities is None:  # what the NLU's rule extractors give: KB vocabulary words, aspects, head counts
-            entities = sorted(entities_in(normalize(text)) + aspect_entities(normalize(text)), key=lambda e: e["start"])
+        `may_fail`: the apology must never pass for an answer. The text reaches the action as the NLU leaves it
+        (normalized), with the entities its rule extractors give: KB vocabulary words, aspects, head counts."""
+        text = normalize_text(text)
+        if entities is None:
+            entities = sorted(entities_in(text) + aspect_entities(text), key=lambda e: e["start"])
         tracker = Tracker(
             sender_id="test",
             slots=dict(self.slots),

@@ -6,13 +6,14 @@ import re
 
 import pytest
 
-from actions import compose
+from policy_kb import compose
 from actions.answers import AnswerAmount, AnswerConditions, AnswerPayment, ClauseText, Detail
 from actions.base import ERROR_REPLY, SafeAction
 from policy_kb.eligibility import assess
+from policy_kb.load import load_policy
 from tests.citations import CITATIONS
 
-ITEMS = compose.policy().items
+ITEMS = load_policy().items
 
 
 def source_clause(policy, number):
@@ -24,7 +25,7 @@ def source_clause(policy, number):
 
 
 def number_of(item):
-    return int(item["id"][1:3])
+    return item["clause"]
 
 
 @pytest.mark.parametrize("item", ITEMS, ids=[i["id"] for i in ITEMS])
@@ -37,7 +38,9 @@ def test_each_item_line_starts_with_the_citation_of_the_clause_that_holds_it(pol
     line = compose.item_line(item)
     assert line.startswith(CITATIONS[n] + " " + item["name"]), line
     for reply in (compose.conditions_reply([item]), compose.payment_reply([item]), compose.detail_reply([item])):
-        assert reply.startswith(CITATIONS[n] + " "), reply
+        said = compose.text(reply)
+        assert said.startswith(CITATIONS[n] + " "), said
+        assert [c.citation for c in reply.citations] == [CITATIONS[n]] and reply.items[0].citation.clause == n
 
 
 def test_amount_replies_cite_every_line_and_the_conditions(policy):
@@ -47,7 +50,7 @@ def test_amount_replies_cite_every_line_and_the_conditions(policy):
         ["c10-township-health-senior"],
     ):
         items = [policy.item(i) for i in group]
-        lines = compose.amount_reply(items).splitlines()
+        lines = compose.text(compose.amount_reply(items)).splitlines()
         for item, line in zip(items, lines):
             assert line.startswith(CITATIONS[number_of(item)] + " " + item["name"] + "："), line
         conditions = next(line for line in lines if line.startswith("条件"))

@@ -9,7 +9,7 @@ and in the rendered answer line.
 
 import pytest
 
-from actions import compose
+from policy_kb import compose
 from policy_kb.eligibility import assess
 from tests.text_amounts import DISTRIBUTIVE, TEXT_AMOUNTS, amounts_written_in, derived_amounts, in_yuan, own_amounts
 

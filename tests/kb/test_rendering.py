@@ -2,7 +2,7 @@
 
 import pytest
 
-from actions import compose
+from policy_kb import compose
 from policy_kb.load import load_policy
 from policy_kb.money import describe_amount
 from policy_kb.schedule import schedule

@@ -1,0 +1,512 @@
+"""The one composer of Chinese sentences: a structured Reply (policy_kb/reply.py) built from the knowledge base and
+the engine, every line citing its clause; policy_kb/render_text.py turns it into the chat's, the CLI's and the
+report's text.
+
+Nothing here states a fact of its own: amounts, conditions, units and quotes come from the item dicts
+(policy_kb/data/clauses), the read model (policy_kb/reader.py) and the engine's results. The `*_reply` functions
+return a Reply; `text(...)` renders one.
+"""
+
+from __future__ import annotations
+
+from .eligibility import ELIGIBLE, NOT_ELIGIBLE, UNDETERMINED, ItemResult, Report
+from .load import clause_citation
+from .money import describe_amount
+from .reader import reader as kb
+from .render_text import GAP, render_text
+from .reply import (
+    MET,
+    TO_CONFIRM,
+    UNMET,
+    Amount,
+    Citation,
+    Condition,
+    ItemAnswer,
+    Payment,
+    Reply,
+    Silence,
+    Suggestion,
+)
+from .schedule import schedule
+
+HINT = "回复“详细”看全部条件，“原文”看条文，“自查”测算您能享受哪些。"
+EXAMPLE = "例如：博士能拿多少补贴、第九条原文、区卫生健康局负责哪些条款、我34岁，全日制硕士。"
+SCOPE = "我只解答东川区人才政策（{doc}）的问题：补贴金额、申请条件、发放方式、责任单位和条款原文，也可以帮您自查、预填申请表。"
+STATUS = {"met": MET, "unmet": UNMET, "unknown": TO_CONFIRM}
+
+
+def text(reply: Reply) -> str:
+    return render_text(reply)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Pieces: citations, amounts, schedules, conditions — each from an item dict
+
+
+def clause_number(item: dict) -> int:
+    return item["clause"]
+
+
+def cite(item_or_number) -> str:
+    n = item_or_number if isinstance(item_or_number, int) else clause_number(item_or_number)
+    return clause_citation(n)
+
+
+def citation(number: int, quote: str = "") -> Citation:
+    """A clause cited, with `quote`'s offsets when the span stands verbatim in the clause's text."""
+    c = Citation(number, clause_citation(number), quote)
+    if quote:
+        at = kb().clause_text(number).find(quote)
+        if at >= 0:
+            c.start, c.end = at, at + len(quote)
+    return c
+
+
+def conditions_text(node: dict) -> str:
+    """The condition tree in words: all-groups joined by '；', any-groups by '或'."""
+    if "all" in node:
+        return "；".join(conditions_text(c) for c in node["all"])
+    if "any" in node:
+        return "（" + "或".join(conditions_text(c) for c in node["any"]) + "）"
+    return node["label"]
+
+
+def condition_leaves(node: dict) -> list[dict]:
+    if "all" in node or "any" in node:
+        return [leaf for c in node.get("all", node.get("any", [])) for leaf in condition_leaves(c)]
+    return [node]
+
+
+def amount_text(item: dict) -> str:
+    return describe_amount(item.get("amount"), item.get("beneficiary", "person"))
+
+
+# Schedules worth saying beside the amount: yearly shares (每年5万元，共5年) and monthly sums (一年合计1.2万元);
+# for one-off and yearly amounts the schedule only repeats the amount.
+INFORMATIVE = ("yearly_share", "monthly")
+
+
+def _informative(item: dict, count: int | None) -> bool:
+    rule = (item.get("payment") or {}).get("rule")
+    basis = (item.get("amount") or {}).get("basis")
+    return (basis == "per_head" and count is not None) or rule in INFORMATIVE or basis == "per_month"
+
+
+def schedule_text(item: dict, always: bool = False, count: int | None = None) -> str:
+    """The payment schedule worth saying; with a head count, the per-head sum (rate × count, capped)."""
+    s = schedule(item.get("amount"), item.get("payment"), count)
+    if not s:
+        return ""
+    return s.text if always or _informative(item, count) else ""
+
+
+def extra_discretion(item: dict, already: str) -> list[str]:
+    """Discretion flags not yet said by the amount or schedule text (工作实绩突出, 经认定后 …)."""
+    return [d["flag"] for d in item.get("discretion") or [] if d["flag"] not in already]
+
+
+def payer_of(item: dict) -> str:
+    return (item.get("payer") or {}).get("name") or item.get("payer_note") or ""
+
+
+def item_answer(item: dict, result: ItemResult | None = None, count: int | None = None) -> ItemAnswer:
+    """The item as data: amount, payment, conditions (with their status when `result` assessed a person)."""
+    n = clause_number(item)
+    amount = item.get("amount")
+    money = amount_text(item)
+    sched = schedule(amount, item.get("payment"), count)
+    status = {}
+    explanations = {}
+    if result is not None:
+        for leaf in result.met + result.failed + result.missing:
+            status[leaf.id] = STATUS.get(leaf.status)
+            if leaf in result.failed:
+                explanations[leaf.id] = leaf.explain()
+    return ItemAnswer(
+        item=item["id"],
+        name=item["name"],
+        kind=item["kind"],
+        citation=citation(n),
+        verdict=result.verdict if result is not None else None,
+        amount=Amount(
+            text=money,
+            min=amount.get("min"),
+            max=amount.get("max"),
+            rate=amount.get("rate"),
+            basis=amount.get("basis"),
+            ceiling=bool(amount.get("ceiling")),
+            quote=citation(n, amount["quote"]) if amount.get("quote") else None,
+        )
+        if amount
+        else None,
+        payment=Payment(
+            text=sched.text,
+            rule=(item.get("payment") or {}).get("rule"),
+            per_year=sched.per_year,
+            years=sched.years,
+            total=sched.total,
+            payer=payer_of(item) or None,
+            quote=citation(n, item["payment"]["quote"]) if (item.get("payment") or {}).get("quote") else None,
+            informative=_informative(item, count),
+        )
+        if sched
+        else None,
+        conditions=[
+            Condition(
+                label=leaf["label"],
+                status=status.get(leaf.get("id")),
+                explanation=explanations.get(leaf.get("id"), ""),
+                quote=citation(n, leaf["quote"]) if leaf.get("quote") else None,
+                id=leaf.get("id"),
+                field=leaf.get("field"),
+            )
+            for leaf in condition_leaves(item["conditions"])
+        ]
+        if "conditions" in item
+        else [],
+        conditions_text=conditions_text(item["conditions"]) if "conditions" in item else "",
+        target=(item.get("target") or {}).get("text", ""),
+        measure=(item.get("measure") or {}).get("text", ""),
+        discretion=[d["flag"] for d in item.get("discretion") or []],
+        notes=[a["note"] for a in item.get("ambiguities") or []],
+        near_misses=[m.text for m in result.near_misses] if result is not None else [],
+        units=kb().clause_units(n),
+    )
+
+
+def item_line(item: dict, with_schedule: bool = True) -> str:
+    """'<第（N）条> <item name>：<amount>（<schedule>），须“<discretion>”', every part from the item."""
+    head = f"{cite(item)} {item['name']}"
+    money = amount_text(item)
+    if not money:
+        measure = (item.get("measure") or {}).get("text") or (item.get("target") or {}).get("text", "")
+        note = "原文未写明金额。" if item["kind"] == "benefit" else ""
+        return f"{head}：{measure}{'。' if measure and not measure.endswith('。') else ''}{note}"
+    sched = schedule_text(item) if with_schedule else ""
+    said = money + sched
+    flags = extra_discretion(item, said)
+    tail = f"（{sched}）" if sched and sched != money else ""
+    cond = f"，须“{'”“'.join(flags)}”" if flags else ""
+    return f"{head}：{money}{tail}{cond}"
+
+
+def units_of(numbers: list[int]) -> list[str]:
+    units: list[str] = []
+    for n in numbers:
+        for u in kb().clause_units(n):
+            if u not in units:
+                units.append(u)
+    return units
+
+
+def units_line(numbers: list[int]) -> str:
+    units = units_of(numbers)
+    return f"责任单位：{'、'.join(units)}。" if units else ""
+
+
+def _clauses(items: list[dict]) -> list[int]:
+    return sorted({clause_number(i) for i in items})
+
+
+def _reply(aspect: str, items: list[dict], lines: list[tuple[str, str]], **fields) -> Reply:
+    """A Reply about `items`: their structured answers, their clauses cited, their units."""
+    numbers = _clauses(items)
+    first = next((t for _k, t in lines if t), "")
+    headline = fields.pop("headline", first)
+    return Reply(
+        aspect=aspect,
+        headline=headline,
+        items=[item_answer(i) for i in items],
+        units=units_of(numbers),
+        citations=[citation(n) for n in numbers],
+        lines=lines,
+        **fields,
+    )
+
+
+def text_reply(aspect: str, body: str, clauses: list[int] | None = None, **fields) -> Reply:
+    """A reply whose sentences are already written (a verbatim clause, a found sentence, a silence note)."""
+    return Reply(
+        aspect=aspect,
+        headline=body.split("\n", 1)[0],
+        citations=[citation(n) for n in clauses or []],
+        lines=[("body", body)],
+        **fields,
+    )
+
+
+def join(replies: list[Reply]) -> Reply:
+    """The answers to a message's several questions, one reply: a blank line between them."""
+    if len(replies) == 1:
+        return replies[0]
+    lines: list[tuple[str, str]] = []
+    for n, r in enumerate(replies):
+        lines += ([(GAP, "")] if n else []) + r.lines
+    return Reply(
+        aspect=replies[0].aspect,
+        headline=replies[0].headline,
+        items=[i for r in replies for i in r.items],
+        units=list(dict.fromkeys(u for r in replies for u in r.units)),
+        citations=[c for r in replies for c in r.citations],
+        silences=[s for r in replies for s in r.silences],
+        next_questions=[s for r in replies for s in r.next_questions],
+        lines=lines,
+        notes=[x for r in replies for x in r.notes],
+    )
+
+
+def then(reply: Reply, kind: str, line: str) -> Reply:
+    """The reply with one more line (a resumed form's question, a hint)."""
+    if line:
+        reply.lines.append((kind, line))
+    return reply
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Answers about items
+
+
+def amount_reply(items: list[dict], limit: int = 3) -> Reply:
+    items = items[:limit]
+    lines = [("item", item_line(i)) for i in items]
+    first = items[0]
+    if "conditions" in first:
+        lines.append(("conditions", f"条件（{cite(first)}）：{conditions_text(first['conditions'])}。"))
+    lines.append(("units", units_line(_clauses(items))))
+    lines.append(("hint", HINT))
+    return _reply("amount", items, lines)
+
+
+def conditions_reply(items: list[dict], about_age: bool = False) -> Reply:
+    lines = []
+    for item in items[:3]:
+        if "conditions" not in item:
+            quote = (item.get("measure") or {}).get("quote")
+            said = f"原文：“{quote}”。" if quote else ""
+            lines.append(
+                (
+                    "conditions",
+                    f"{cite(item)} {item['name']}：原文未列出申请条件，对象为{item['target']['text']}。{said}",
+                )
+            )
+            continue
+        money = amount_text(item)
+        line = (
+            f"{cite(item)} {item['name']}"
+            + (f"（{money}）" if money else "")
+            + f"的条件：{conditions_text(item['conditions'])}。"
+        )
+        if about_age and not _has_field(item["conditions"], "age"):
+            line += "原文未写明年龄限制。"
+        lines.append(("conditions", line))
+        for amb in item.get("ambiguities") or []:
+            if about_age and ("年龄" in amb["note"]):
+                lines.append(("note", f"说明：{amb['note']}"))
+    return _reply("conditions", items[:3], lines)
+
+
+def _has_field(node: dict, field: str) -> bool:
+    return any(leaf.get("field") == field for leaf in condition_leaves(node))
+
+
+def payment_reply(items: list[dict]) -> Reply:
+    lines = []
+    for item in items[:3]:
+        sched = schedule_text(item, always=True)
+        payer = payer_of(item)
+        if not sched:
+            lines.append(("item", f"{cite(item)} {item['name']}：原文未写明发放方式。"))
+            continue
+        quote = (item.get("payment") or {}).get("quote")
+        lines.append(
+            (
+                "item",
+                f"{cite(item)} {item['name']}：{sched}。"
+                + (f"原文：“{quote}”。" if quote else "")
+                + (f"资金：{payer}" if payer else ""),
+            )
+        )
+    return _reply("payment", items[:3], lines)
+
+
+def detail_reply(items: list[dict]) -> Reply:
+    lines = []
+    for item in items[:3]:
+        lines.append(("item", item_line(item)))
+        lines.append(("body", f"  对象：{item['target']['text']}（原文：“{item['target']['quote']}”）"))
+        if "conditions" in item:
+            lines.append(("conditions", f"  条件：{conditions_text(item['conditions'])}"))
+        payer = payer_of(item)
+        if payer:
+            lines.append(("body", f"  资金：{payer}"))
+        for d in item.get("discretion") or []:
+            lines.append(("note", f"  注意：原文写有“{d['flag']}”（“{d['quote']}”）"))
+        for amb in item.get("ambiguities") or []:
+            lines.append(("note", f"  说明：{amb['note']}"))
+    lines.append(("units", units_line(_clauses(items[:3]))))
+    return _reply("detail", items[:3], lines)
+
+
+def items_reply(aspect: str, items: list[dict], lead: list[str] = (), with_units: bool = False) -> Reply:
+    """Lead sentences (a silence, a note), then one line per item; `with_units`: the units line after them."""
+    lines = [("note", x) for x in lead] + [("item", item_line(i)) for i in items]
+    if with_units:
+        lines.append(("units", units_line(_clauses(items))))
+    return _reply(aspect, items, lines)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Answers about clauses, units and the document
+
+
+def clause_reply(number: int, read_aloud: bool = True) -> str:
+    c = kb().clause(number)
+    body = c.text
+    if read_aloud:  # one sentence a line, so it can be read to a caller
+        body = body.replace("。", "。\n").replace("；", "；\n").strip()
+    return f"{c.citation} {c.title}\n{body}"
+
+
+def clauses_reply(numbers: list[int]) -> Reply:
+    return text_reply("clause_text", "\n".join(clause_reply(n) for n in numbers), numbers)
+
+
+def unit_lines(text_or_unit: str) -> list[str]:
+    res = kb().unit(text_or_unit)
+    if res.unit is None:
+        return []
+    lines = [f"{res.unit}是以下条款的责任单位："]
+    lines += [f"{c.citation} {c.title}" for c in res.clauses]
+    if res.collective:
+        lines.append(
+            "另："
+            + "、".join(c.citation for c in res.collective)
+            + "的责任单位写作“区属各单位（部门）”“各乡镇（街道）”，也可能涉及该单位。"
+        )
+    return lines
+
+
+def unit_reply(text_or_unit: str) -> str:
+    """The clauses a unit is responsible for ('' when the text names no unit)."""
+    return "\n".join(unit_lines(text_or_unit))
+
+
+def metadata_reply() -> str:
+    d = kb().document()
+    return (
+        f"文号：{d['doc_number']}；标题：《{d['title']}》；印发：{'、'.join(d['issuers'])}，{d['date_quote']}；"
+        f"状态：{d['status']}（{d['end_date_note'].rstrip('。')}）；{d['publication_quote'].strip('（）')}。"
+    )
+
+
+def structure_reply() -> str:
+    """The document's parts and their clauses, as document.yml lists them."""
+    parts = kb().parts()
+    lines = [f"{kb().doc_number}共{len(parts)}部分、{kb().clause_count()}条："]
+    for part in parts:
+        numbers = part["clauses"]
+        span = cite(numbers[0]) if len(numbers) == 1 else f"{cite(numbers[0])}至{cite(numbers[-1])}"
+        lines.append(f"{part['number']}、{part['title']}（{span}）")
+    return "\n".join(lines)
+
+
+def overview_reply(payment: bool = False) -> Reply:
+    """The document in one look: its size, then every money benefit with its clause and amount (`payment`: and
+    how it is paid)."""
+    head = "各项资金待遇的发放方式：" if payment else "面向个人和单位的资金待遇有："
+    lines = [("body", f"{kb().doc_number}共{len(kb().parts())}部分{kb().clause_count()}条。{head}")]
+    money = [i for i in kb().items(("benefit",)) if i.get("amount")]
+    for item in money:
+        said = (schedule_text(item, always=True) or amount_text(item)) if payment else amount_text(item)
+        lines.append(("item", f"· {cite(item)} {item['name']}：{said}"))
+    lines.append(("hint", "可以问“博士能拿多少补贴”，或直接说“我34岁，全日制硕士”做自查。"))
+    reply = _reply("overview", money, lines, headline=lines[0][1])
+    reply.units = []
+    return reply
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Silences, scope, hand-off, a form's open question
+
+
+def silence(topic: str) -> Silence:
+    number = kb().silence_clause(topic)
+    return Silence(topic, kb().silence(topic), citation(number) if number else None)
+
+
+def scope_text() -> str:
+    return SCOPE.format(doc=kb().doc_number) + EXAMPLE
+
+
+def handoff_text(contact: str = "") -> str:
+    """The human channel: the configured contact; otherwise the units the policy names."""
+    if contact:
+        return f"人工服务：{contact}"
+    return f"人工服务：请联系您所问条款的责任单位。{kb().silence_cited('procedure')}"
+
+
+def resume_text(form: str | None, question: str | None) -> str:
+    """Mid application or self-check, the reminder of the question still open."""
+    if not question:
+        return ""
+    return ("\n我们继续填写申请表：" if form == "application" else "\n我们继续自查：") + question
+
+
+def suggestions(hits) -> list[Suggestion]:
+    """Search hits as next questions: the clause's citation and title shown, '…原文' sent."""
+    return [Suggestion(f"{h.clause.citation} {h.clause.title}", f"{h.clause.citation}原文") for h in hits]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The self-check result (chat) and the hotline report (CLI)
+
+
+def _result_line(r: ItemResult, count: int | None = None) -> str:
+    item = kb().item(r.item_id)
+    sched_text = schedule_text(item, count=count)
+    flags = extra_discretion(item, f"{r.amount_text}{sched_text}")
+    money = f"：{r.amount_text}" if r.amount_text else ""
+    sched = f"（{sched_text}）" if sched_text else ""
+    cond = f"，须“{'”“'.join(flags)}”" if flags else ""
+    return f"{r.citation} {r.name}{money}{sched}{cond}"
+
+
+def self_check_reply(report: Report, count: int | None = None, question: str | None = None) -> Reply:
+    """The self-check result; `count`: the head count told (组织转移并稳定就业人数), for per-head sums;
+    `question`: the engine's next question, asked after the result."""
+    eligible = report.by_verdict(ELIGIBLE)
+    likely = [r for r in report.by_verdict(UNDETERMINED) if r.relevant][:3]
+    missed = [r for r in report.by_verdict(NOT_ELIGIBLE) if r.relevant][:3]
+    headline = f"自查结果（依据{kb().doc_number}，最终以责任单位审核认定为准）："
+    lines = [("headline", headline)]
+    for r in eligible:
+        lines.append(("verdict", f"✓ 符合 {_result_line(r, count)}。责任单位：{'、'.join(r.units)}。"))
+    for r in likely:
+        lines.append(
+            ("verdict", f"？可能符合 {_result_line(r)}。还需满足：{'；'.join(leaf.label for leaf in r.missing)}。")
+        )
+    for r in missed:
+        reasons = "；".join(f"{leaf.explain()}（原文：“{leaf.quote}”）" for leaf in r.failed)
+        amount = f"（{r.amount_text}）" if r.amount_text else ""
+        lines.append(("verdict", f"✗ 不符合 {r.citation} {r.name}{amount}：{reasons}。"))
+        lines += [("near_miss", f"  提示：{m.text}") for m in r.near_misses]
+    if len(lines) == 1:
+        lines.append(("verdict", "根据目前的信息，还没有找到适用的待遇。"))
+    lines += [("note", f"说明：{note}") for note in report.notes]
+    if question:
+        lines.append(("question", f"为进一步判断，{question}（不清楚可回复“不知道”）"))
+    elif eligible:
+        lines.append(("hint", "需要的话，回复“申请”可预填申请表。"))
+    else:
+        lines.append(("hint", "如还有职称、证书、岗位等情况，可以继续告诉我。"))
+    shown = eligible + likely + missed
+    numbers = sorted({r.clause for r in shown})
+    return Reply(
+        aspect="self_check",
+        headline=headline,
+        items=[item_answer(kb().item(r.item_id), r, count) for r in shown],
+        units=units_of(numbers),
+        citations=[citation(n) for n in numbers],
+        lines=lines,
+        notes=list(report.notes),
+    )
