@@ -12,66 +12,42 @@ import json
 import sys
 import textwrap
 
+from . import compose
 from .paths import DEFAULT_DB
 
 WIDTH = 38  # CJK characters are two columns wide
 
 
-def _wrap(text: str, indent: str = "    ") -> str:
-    return textwrap.fill(text, WIDTH, initial_indent=indent, subsequent_indent=indent)
+def _wrap(line: str, indent: str = "    ") -> str:
+    return textwrap.fill(line.strip(), WIDTH, initial_indent=indent, subsequent_indent=indent)
 
 
-def _item_line(item) -> str:
-    bits = [item.name]
-    if item.amount_text:
-        bits.append(item.amount_text)
-    return "  · " + "：".join(bits)
-
-
-def _clause_head(c) -> str:
-    return f"{c.citation} {c.title}（{'、'.join(c.units)}）"
+def terminal_text(reply) -> str:
+    """The composer's reply for a terminal: quotes wrapped at the terminal's width."""
+    lines = []
+    for kind, line in reply.lines:
+        if kind == "quote":
+            indent = line[: len(line) - len(line.lstrip())]
+            lines.append(_wrap(line, indent))
+        else:
+            lines.append(line)
+    return "\n".join(lines)
 
 
 def format_search(query: str, hits) -> str:
-    if not hits:
-        return f"没有找到与“{query}”相关的条款。可以换个说法，或按条款号查询（如：第九条）。"
-    out = []
-    for h in hits:
-        out.append(_clause_head(h.clause))
-        for q in h.quotes[:2]:
-            out.append(_wrap(f"“{q}”"))
-        for item in h.items:
-            out.append(_item_line(item))
-        out.append("")
-    return "\n".join(out).rstrip()
+    return terminal_text(compose.search_reply(query, hits))
 
 
 def format_clause(c) -> str:
-    lines = [_clause_head(c), _wrap(c.text, "")]
-    money = [i for i in c.items if i.amount_text]
-    if money:
-        lines.append("金额：")
-        lines += [_item_line(i) for i in money]
-    return "\n".join(lines)
+    return terminal_text(compose.clause_card_reply(c))
 
 
 def format_unit(query: str, res) -> str:
-    if res.unit is None:
-        return f"没有找到名为“{query}”的责任单位。"
-    lines = [f"{res.unit} 是以下条款的责任单位："]
-    lines += [f"  {c.citation} {c.title}" for c in res.clauses] or ["  （无）"]
-    if res.collective:
-        lines.append("另：以下条款的责任单位写作“区属各单位（部门）”或“各乡镇（街道）”，可能包括该单位：")
-        lines += [f"  {c.citation} {c.title}" for c in res.collective]
-    return "\n".join(lines)
+    return terminal_text(compose.unit_clauses_reply(query, res))
 
 
 def format_items(query: str, items) -> str:
-    if not items:
-        return f"没有找到面向“{query}”的待遇或措施。"
-    from .load import clause_citation
-
-    return "\n".join(f"{clause_citation(i.clause)} {_item_line(i).strip()}" for i in items)
+    return terminal_text(compose.group_reply(query, items))
 
 
 def _jsonable(obj):

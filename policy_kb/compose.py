@@ -510,3 +510,142 @@ def self_check_reply(report: Report, count: int | None = None, question: str | N
         lines=lines,
         notes=list(report.notes),
     )
+
+
+def _report_money(r: ItemResult) -> list[tuple[str, str]]:
+    lines = []
+    if r.amount_text:
+        lines.append(("amount", f"    金额：{r.amount_text}"))
+    if r.schedule:
+        lines.append(("payment", f"    发放：{r.schedule.text}"))
+    if r.payer or r.payer_note:
+        lines.append(("payer", f"    资金：{r.payer or r.payer_note}"))
+    return lines
+
+
+def _report_result(r: ItemResult) -> list[tuple[str, str]]:
+    lines = [("item", f"  {r.citation} {r.name}")]
+    if r.verdict == NOT_ELIGIBLE:
+        for leaf in r.failed:
+            lines.append(("reason", f"    原因：{leaf.explain()}。原文：“{leaf.quote}”"))
+        for miss in r.near_misses:
+            lines.append(("near_miss", f"    提示：{miss.text}"))
+        return lines
+    lines += _report_money(r)
+    if r.met:
+        lines.append(("conditions", "    已满足：" + "；".join(f"“{leaf.label}”" for leaf in r.met)))
+    if r.missing:
+        lines.append(("conditions", "    还需满足：" + "；".join(f"“{leaf.label}”" for leaf in r.missing)))
+    lines.append(("units", f"    责任单位：{'、'.join(r.units)}"))
+    flags = [d["flag"] for d in r.discretion]
+    if flags:
+        lines.append(("note", f"    注意：原文写有“{'”“'.join(flags)}”，金额或发放以考核认定为准"))
+    for amb in r.ambiguities:
+        lines.append(("note", f"    说明：{amb['note']}"))
+    return lines
+
+
+def report_reply(report: Report, doc_number: str, materials: str, show_all: bool = False) -> Reply:
+    """The hotline's self-check report: eligible and likely items in full; not-eligible ones with the reason
+    (those the profile speaks to; `show_all`: every item). `materials`: the text's silence on materials."""
+    headline = f"自查结果（依据{doc_number}；最终以责任单位审核认定为准）"
+    lines = [("headline", headline)]
+    sections = [
+        ("符合：", [r for r in report.results if r.verdict == ELIGIBLE]),
+        ("可能符合，尚需确认：", [r for r in report.results if r.verdict == UNDETERMINED and (r.relevant or show_all)]),
+        ("不符合：", [r for r in report.results if r.verdict == NOT_ELIGIBLE and (r.relevant or show_all)]),
+    ]
+    shown = []
+    for title, results in sections:
+        if results:
+            lines.append(("section", title))
+            for r in results:
+                lines += _report_result(r)
+            shown += results
+    if len(lines) == 1:
+        lines.append(("verdict", "根据目前提供的信息，还不能判断适用哪一项。"))
+    lines += [("note", f"说明：{note}") for note in report.notes]
+    if report.next_question:
+        lines.append(("question", f"下一步：{report.next_question}"))
+    lines.append(("silence", f"申报材料与时间：{materials}"))
+    numbers = sorted({r.clause for r in shown})
+    return Reply(
+        aspect="self_check",
+        headline=headline,
+        citations=[citation(n) for n in numbers],
+        silences=[Silence("materials", materials)],
+        lines=lines,
+        notes=list(report.notes),
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The hotline desk's lookups (policy_kb/cli.py): search hits, a clause, a unit's clauses, a group's items
+
+
+def _desk_item(item) -> str:
+    return "  · " + "：".join([item.name] + ([item.amount_text] if item.amount_text else []))
+
+
+def _clause_head(c) -> str:
+    return f"{c.citation} {c.title}（{'、'.join(c.units)}）"
+
+
+def search_reply(query: str, hits) -> Reply:
+    if not hits:
+        return text_reply("fallback", f"没有找到与“{query}”相关的条款。可以换个说法，或按条款号查询（如：第九条）。")
+    lines: list[tuple[str, str]] = []
+    for n, h in enumerate(hits):
+        lines += ([(GAP, "")] if n else []) + [("item", _clause_head(h.clause))]
+        lines += [("quote", f"    “{q}”") for q in h.quotes[:2]]
+        lines += [("item", _desk_item(i)) for i in h.items]
+    return Reply(
+        aspect="sentences",
+        headline=lines[0][1],
+        citations=[Citation(h.clause.number, h.clause.citation, q) for h in hits for q in h.quotes[:2]],
+        lines=lines,
+    )
+
+
+def clause_card_reply(c) -> Reply:
+    lines = [("item", _clause_head(c)), ("quote", c.text)]
+    money = [i for i in c.items if i.amount_text]
+    if money:
+        lines.append(("section", "金额："))
+        lines += [("item", _desk_item(i)) for i in money]
+    return Reply(
+        aspect="clause_text",
+        headline=lines[0][1],
+        units=list(c.units),
+        citations=[Citation(c.number, c.citation, c.text, 0, len(c.text))],
+        lines=lines,
+    )
+
+
+def unit_clauses_reply(query: str, res) -> Reply:
+    if res.unit is None:
+        return text_reply("units", f"没有找到名为“{query}”的责任单位。")
+    lines = [("headline", f"{res.unit} 是以下条款的责任单位：")]
+    lines += [("item", f"  {c.citation} {c.title}") for c in res.clauses] or [("item", "  （无）")]
+    if res.collective:
+        lines.append(("note", "另：以下条款的责任单位写作“区属各单位（部门）”或“各乡镇（街道）”，可能包括该单位："))
+        lines += [("item", f"  {c.citation} {c.title}") for c in res.collective]
+    return Reply(
+        aspect="unit_clauses",
+        headline=lines[0][1],
+        units=[res.unit],
+        citations=[Citation(c.number, c.citation) for c in res.clauses + res.collective],
+        lines=lines,
+    )
+
+
+def group_reply(query: str, items) -> Reply:
+    if not items:
+        return text_reply("fallback", f"没有找到面向“{query}”的待遇或措施。")
+    lines = [("item", f"{clause_citation(i.clause)} {_desk_item(i).strip()}") for i in items]
+    return Reply(
+        aspect="amount",
+        headline=lines[0][1],
+        citations=[Citation(n, clause_citation(n)) for n in sorted({i.clause for i in items})],
+        lines=lines,
+    )
