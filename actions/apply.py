@@ -22,15 +22,13 @@ from bot.prefill import (
     validate_field,
 )
 from bot.prefill.applicant import known_values
-from bot.prefill.payload import chat_summary
+from bot.prefill.payload import summary_fields
 from bot.prefill.vault import conceal_fields, reveal_fields, reveal_text
+from policy_kb import compose
 
-from .base import SafeAction, facts_from_json, jsonable_facts, text_of
+from .base import SafeAction, facts_from_json, jsonable_facts, text_of, utter
 
 NAME_LIKE = re.compile(r"[\u4e00-\u9fff·]{2,6}")
-NEED_SELF_CHECK = (
-    "申请前需要先做个自查，确定可以申请哪些待遇。请告诉我您的情况，例如：我34岁，全日制硕士研究生，拟到事业单位工作。"
-)
 
 
 class ApplyFlow(SafeAction):
@@ -42,19 +40,7 @@ class ApplyFlow(SafeAction):
         profile = jsonable_facts({k: v for k, v in facts_from_json(stored).items() if not k.startswith("_")})
         found = candidates(profile) if profile else {"eligible": [], "to_confirm": []}
         if not found["eligible"]:
-            reason = (
-                NEED_SELF_CHECK
-                if not profile
-                else (
-                    "根据目前的自查结果，还没有确定符合的待遇，暂时不能预填申请表。"
-                    + (
-                        "还需确认：" + "；".join(f"{r.citation}{r.name}" for r in found["to_confirm"][:3])
-                        if found["to_confirm"]
-                        else ""
-                    )
-                )
-            )
-            dispatcher.utter_message(text=reason)
+            utter(dispatcher, compose.cannot_apply_reply(found["to_confirm"], bool(profile)))
             return [SlotSet("apply_field", None)]
 
         applicant = reveal_fields(tracker.get_slot("applicant") or {})
@@ -68,39 +54,31 @@ class ApplyFlow(SafeAction):
             with contextlib.suppress(InvalidValue):  # "张三，身份证…": a name leads the message
                 added.update(validate_field("name", lead, known_values({**applicant, **added}, profile)))
         applicant.update(added)
-        lines = []
-        if starting:
-            names = "；".join(f"{r.citation}{r.name}" for r in found["eligible"])
-            lines.append(f"好的，为您预填申请表。申请项目：{names}。")
-        if extraction.errors:
-            lines += list(extraction.errors.values())
         corrected = correction_target(text)
-        if corrected and corrected not in extraction.values and corrected not in extraction.errors:
-            applicant.pop(corrected, None)
-            lines.append("好的，我们重新填写这一项。")
+        corrected = bool(corrected and corrected not in extraction.values and corrected not in extraction.errors)
+        if corrected:
+            applicant.pop(correction_target(text), None)
         question = next_question(applicant, profile)
-        if question and not (extraction.errors and requested in extraction.errors):
-            key, ask = question
-            if added:
-                lines.append("已记录：\n" + chat_summary({k: applicant[k] for k in added}, None))
-            lines.append(ask)
-            dispatcher.utter_message(text="\n".join(lines))
+        asks_again = bool(question and extraction.errors and requested in extraction.errors)
+        reply = compose.application_reply(
+            found["eligible"],
+            starting,
+            list(extraction.errors.values()),
+            corrected,
+            summary_fields({k: applicant[k] for k in added}, None) if question and not asks_again else [],
+            question[1] if question and not asks_again else None,
+        )
+        if question:  # the next field, or (the answer was invalid) the same one again
+            utter(dispatcher, reply)
+            key = requested if asks_again else question[0]
             return [SlotSet("applicant", conceal_fields(applicant)), SlotSet("apply_field", key)]
-        if question:  # the answer to the field asked was invalid: ask it again
-            dispatcher.utter_message(text="\n".join(lines))
-            return [SlotSet("applicant", conceal_fields(applicant)), SlotSet("apply_field", requested)]
         try:
             app = create_application(profile, applicant)
         except NothingToApply as e:
-            dispatcher.utter_message(text=str(e))
+            utter(dispatcher, compose.text_reply("application", str(e)))
             return [SlotSet("apply_field", None)]
-        summary = chat_summary(applicant, profile)
-        lines.append(f"申请预填表已生成（编号{app.reference}），请核对：\n{summary}")
-        lines.append(f"下载（Word）：{app.url}\n数据（JSON）：{app.json_url}")
-        lines.append(
-            f"链接有效期至{app.expires_at:%Y-%m-%d %H:%M}，过期后文件自动删除。"
-            "本表为预填，申报材料以责任单位要求为准；核对签字后交责任单位。"
-        )
-        dispatcher.utter_message(text="\n".join(lines))
+        fields = summary_fields(applicant, profile)
+        expires = f"{app.expires_at:%Y-%m-%d %H:%M}"
+        utter(dispatcher, compose.application_made_reply(reply, fields, app.reference, app.url, app.json_url, expires))
         # The document holds the data now; the conversation keeps not even the references.
         return [SlotSet("applicant", None), SlotSet("apply_field", None)]

@@ -649,3 +649,73 @@ def group_reply(query: str, items) -> Reply:
         citations=[Citation(n, clause_citation(n)) for n in sorted({i.clause for i in items})],
         lines=lines,
     )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The application form in the chat (actions/apply.py): what it asks, records and makes
+
+NEED_SELF_CHECK = (
+    "申请前需要先做个自查，确定可以申请哪些待遇。请告诉我您的情况，例如：我34岁，全日制硕士研究生，拟到事业单位工作。"
+)
+PREFILL_NOTICE = "本表为预填，申报材料以责任单位要求为准；核对签字后交责任单位。"
+
+
+def field_lines(fields: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """'label：value' lines of an application's fields (values already masked where personal)."""
+    return [("field", f"{label}：{value}") for label, value in fields]
+
+
+def cannot_apply_reply(to_confirm: list[ItemResult], has_profile: bool) -> Reply:
+    if not has_profile:
+        return text_reply("application", NEED_SELF_CHECK)
+    said = "根据目前的自查结果，还没有确定符合的待遇，暂时不能预填申请表。"
+    if to_confirm:
+        said += "还需确认：" + "；".join(f"{r.citation}{r.name}" for r in to_confirm[:3])
+    return text_reply("application", said, sorted({r.clause for r in to_confirm[:3]}))
+
+
+def application_reply(
+    eligible: list[ItemResult],
+    starting: bool,
+    errors: list[str],
+    corrected: bool,
+    recorded: list[tuple[str, str]],
+    question: str | None,
+) -> Reply:
+    """A step of the application form: what it applies for (at the start), the errors, what was recorded, the
+    next field's question."""
+    lines: list[tuple[str, str]] = []
+    if starting:
+        lines.append(
+            (
+                "headline",
+                "好的，为您预填申请表。申请项目：" + "；".join(f"{r.citation}{r.name}" for r in eligible) + "。",
+            )
+        )
+    lines += [("error", e) for e in errors]
+    if corrected:
+        lines.append(("body", "好的，我们重新填写这一项。"))
+    if recorded:
+        lines.append(("body", "已记录：\n" + "\n".join(t for _k, t in field_lines(recorded))))
+    if question:
+        lines.append(("question", question))
+    numbers = sorted({r.clause for r in eligible})
+    return Reply(
+        aspect="application",
+        headline=next((t for _k, t in lines if t), ""),
+        citations=[citation(n) for n in numbers],
+        lines=lines,
+    )
+
+
+def application_made_reply(
+    lead: Reply, fields: list[tuple[str, str]], reference: str, url: str, json_url: str, expires: str
+) -> Reply:
+    """The prefilled document is made: its reference, the fields to check, the links and how long they live."""
+    lead.lines.append(
+        ("body", f"申请预填表已生成（编号{reference}），请核对：\n" + "\n".join(t for _k, t in field_lines(fields)))
+    )
+    lead.lines.append(("link", f"下载（Word）：{url}\n数据（JSON）：{json_url}"))
+    lead.lines.append(("note", f"链接有效期至{expires}，过期后文件自动删除。{PREFILL_NOTICE}"))
+    lead.headline = lead.headline or lead.lines[0][1]
+    return lead

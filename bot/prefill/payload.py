@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from policy_kb.compose import field_lines
 from policy_kb.eligibility import ELIGIBLE, VERDICT_LABELS, ItemResult
 from policy_kb.load import load_policy
 from policy_kb.profile import fields as profile_fields
@@ -170,13 +171,14 @@ def build_payload(
     }
 
 
-def chat_summary(applicant: dict, profile: dict | None = None) -> str:
-    """The fields so far, one per line, for a chat reply: ID and phone masked (5301**********1234, 138****8000)."""
+def summary_fields(applicant: dict, profile: dict | None = None) -> list[tuple[str, str]]:
+    """(label, value) of the fields so far, in the form's order: ID and phone masked (5301**********1234,
+    138****8000)."""
     from .applicant import known_values
     from .validate import mask_id, mask_phone
 
     known = known_values(applicant, profile)
-    lines = []
+    out = []
     for f in FIELDS:
         if f.key not in known:
             continue
@@ -189,5 +191,10 @@ def chat_summary(applicant: dict, profile: dict | None = None) -> str:
             text = display(f.key, value)
             if f.key == "title_level" and known.get("title_name"):
                 text = f"{text}（{known['title_name']}）"
-        lines.append(f"{f.label}：{text}")
-    return "\n".join(lines)
+        out.append((f.label, text))
+    return out
+
+
+def chat_summary(applicant: dict, profile: dict | None = None) -> str:
+    """The fields so far, one per line, for a chat reply (the composer's field lines)."""
+    return "\n".join(line for _kind, line in field_lines(summary_fields(applicant, profile)))
