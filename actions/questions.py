@@ -23,7 +23,6 @@ from policy_kb import compose
 from policy_kb.conditions import MET, UNMET, evaluate
 from policy_kb.load import CLAUSE_LABELS
 from policy_kb.money import MONEY_IN_TEXT
-from policy_kb.normalize import normalize
 from policy_kb.query import STOPWORDS
 from policy_kb.refs import parse_clause_ref, parse_clause_refs
 from policy_kb.reply import Reply
@@ -267,7 +266,7 @@ def content_words(part: Part, without_facts: bool = False) -> list[str]:
     for a, b in sorted(spans, reverse=True):
         if b <= len(text):
             text = text[:a] + "，" + text[b:]
-    words = [w for w in cut(normalize(text)) if w not in STOPWORDS]
+    words = [w for w in cut(text) if w not in STOPWORDS]
     words += [str(e["value"]) for e in part.entities if e.get("entity") in ("measure", "talent_group")]
     words = QUOTED.findall(part.text) + words  # a term in quotes is asked as written: “大岗位制”
     return [w for w in dict.fromkeys(words) if len(w) > 1 and w not in FILLER and not w.isdigit()]

@@ -1,4 +1,8 @@
-"""Read a bare answer to a self-check question ("36", "三十六岁", "是的", "不是全日制", "副高") as a profile value."""
+"""Read a bare answer to a self-check question ("36", "三十六岁", "是的", "不是全日制", "全职") as a profile value.
+
+The text is the NLU's (normalized once, by the NLU); the entities the NLU found in it are read by the caller first
+(policy_kb.topics.facts_from_entities): what is left here is the answer's own shape — a number, a yes or a no, one
+of the question's choices written out."""
 
 from __future__ import annotations
 
@@ -6,9 +10,7 @@ import re
 
 import cn2an
 
-from .normalize import normalize
 from .profile import ProfileError, coerce, fields
-from .topics import entities_in, facts_from_entities
 
 NO = re.compile(r"不是|不|没有|没|否|无|非")
 YES = re.compile(r"是|对|有|签|会|嗯|好|yes|y$", re.I)
@@ -25,12 +27,11 @@ def _number(text: str):
 
 
 def is_unknown(text: str) -> bool:
-    return bool(UNKNOWN.search(normalize(text)))
+    return bool(UNKNOWN.search(text))
 
 
 def parse_answer(field: str, text: str):
     """The value of `field` in a short answer, or None when the text does not give one."""
-    text = normalize(text)
     spec = fields()[field]
     kind = spec["type"]
     if not text or is_unknown(text):
@@ -43,9 +44,6 @@ def parse_answer(field: str, text: str):
             if NO.search(text):
                 return False
             return True if YES.search(text) else None
-        facts = facts_from_entities(entities_in(text))
-        if field in facts:
-            return coerce(field, facts[field])
         found = [v for v in sorted(spec["values"], key=len, reverse=True) if v in text]
         if kind == "set":
             return coerce(field, found) if found else None
