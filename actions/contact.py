@@ -15,13 +15,6 @@ from .base import SafeAction, entities_of, text_of, topic_of, utter
 from .kb import kb
 from .questions import clauses_named
 
-ASK_AN_ITEM = "告诉我您想办理的事项（例如：博士生活补贴找哪个部门），我可以说明对应条款的责任单位。"
-
-
-def configured_contact() -> str:
-    contact = os.environ.get("HUMAN_HANDOFF_CONTACT", "").strip()
-    return f"咨询渠道：{contact}" if contact else ""
-
 
 def _clauses_in_context(tracker) -> list[int]:
     named = clauses_named(text_of(tracker), entities_of(tracker))
@@ -35,28 +28,10 @@ def _clauses_in_context(tracker) -> list[int]:
     return [int(topic["clause"])] if topic.get("clause") else []
 
 
-def units_by_clause() -> list[str]:
-    """One line per clause: its citation and responsible units, as the text lists them."""
-    return [f"{c.citation}：{'、'.join(c.units)}" for c in kb().clauses() if c.units]
-
-
-def contact_reply(tracker) -> str:
-    lines = [kb().silence("contact")]
-    contact = configured_contact()
-    if contact:
-        lines.append(contact)
-    text = text_of(tracker)
-    named_unit = compose.unit_reply(text)
-    numbers = _clauses_in_context(tracker)
-    if named_unit:
-        lines.append(named_unit)
-    elif numbers:
-        lines.append("、".join(compose.cite(n) for n in numbers) + compose.units_line(numbers))
-    else:
-        lines.append("各条款的责任单位如下，可向您所问事项所在条款的单位咨询：")
-        lines += units_by_clause()
-        lines.append(ASK_AN_ITEM)
-    return "\n".join(lines)
+def contact_reply(tracker):
+    return compose.contact_reply(
+        os.environ.get("HUMAN_HANDOFF_CONTACT", "").strip(), text_of(tracker), _clauses_in_context(tracker)
+    )
 
 
 class Contact(SafeAction):
@@ -64,5 +39,5 @@ class Contact(SafeAction):
         return "action_contact"
 
     def answer(self, dispatcher, tracker, domain):
-        utter(dispatcher, compose.text_reply("contact", contact_reply(tracker), _clauses_in_context(tracker)), tracker)
+        utter(dispatcher, contact_reply(tracker), tracker)
         return []

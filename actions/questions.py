@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 
 from bot.nlu.aspects import aspects_of
 from policy_kb import compose
-from policy_kb.conditions import MET, UNMET, evaluate
 from policy_kb.load import CLAUSE_LABELS
 from policy_kb.money import MONEY_IN_TEXT
 from policy_kb.query import STOPWORDS
@@ -57,7 +56,6 @@ CLAUSE_NUMBERS = (
 )
 MONEY_FIRST = {"benefit": 0, "service": 1, "target": 2}
 PART_SPLIT = re.compile(r"[？?；;]|(?:^|\s|[，,。：:])(?:\d|[一二三四])\s*[.、．)）]|另外|还有")
-DURATION_FIELDS = ("contract_years", "days_per_year", "service_years")
 NUMERIC_FACTS = ("age", "contract_years", "days_per_year", "transferred_workers")
 PROGRAMME = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:支持计划|计划|工程|政策|项目)")
 # Words of a question that say nothing of its subject (asking words; the aspect cues are removed too).
@@ -390,89 +388,23 @@ def where_answer(part: Part) -> tuple[str, int | None]:
     return head + "\n" + "\n".join(_quote(s) for s in found[:4]), found[0].clause
 
 
-def units_answer(part: Part, items: list[dict]) -> str:
+def units_answer(part: Part, items: list[dict]) -> Reply | str:
     """The responsible units of the clauses named, or of the items' clauses; a unit named → its clauses."""
     if part.unit and not items and not part.clauses:
         return compose.unit_reply(part.unit)
     numbers = part.clauses or sorted({compose.clause_number(i) for i in items[:3]})
-    if not numbers:
-        return ""
-    return "\n".join(f"{compose.cite(n)}{compose.units_line([n])}" for n in numbers) + kb().silence("where_to_apply")
-
-
-def payer_answer(items: list[dict]) -> str:
-    lines = []
-    for item in items[:3]:
-        payer = item.get("payer") or {}
-        if payer.get("name"):
-            lines.append(
-                f"{compose.cite(item)} {item['name']}：资金由{payer['name']}承担" f"（原文：“{payer['quote']}”）。"
-            )
-        else:
-            lines.append(
-                f"{compose.cite(item)} {item['name']}："
-                f"{item.get('payer_note') or '原文未写明资金由哪一级财政承担。'}"
-            )
-    return "\n".join(lines)
-
-
-def duration_answer(items: list[dict]) -> str:
-    """How long one must stay or work: the conditions on service years and days, with their quotes."""
-    lines = []
-    for item in items[:3]:
-        leaves = _leaves(item.get("conditions") or {})
-        timed = [x for x in leaves if x.get("field") in DURATION_FIELDS]
-        if timed:
-            said = "；".join(f"{x['label']}（原文：“{x['quote']}”）" for x in timed)
-            lines.append(f"{compose.cite(item)} {item['name']}：{said}。")
-    return "\n".join(lines)
-
-
-def _leaves(node: dict) -> list[dict]:
-    if "all" in node or "any" in node:
-        return [x for c in node.get("all", node.get("any", [])) for x in _leaves(c)]
-    return [node] if node else []
-
-
-def silence_notes(items: list[dict], words: tuple[str, ...]) -> list[str]:
-    """The items' own notes on what the text leaves open, those that speak of `words`."""
-    return [
-        f"{compose.cite(i)} {amb['note']}"
-        for i in items[:3]
-        for amb in i.get("ambiguities") or []
-        if any(w in amb["note"] for w in words)
-    ]
-
-
-def check_items(items: list[dict], facts: dict) -> list[str]:
-    """The engine's verdict for the facts told, per item: 不符合 with the failing condition and its quote."""
-    profile = {k: frozenset(v) if isinstance(v, set) else v for k, v in facts.items() if not k.startswith("_")}
-    lines = []
-    for item in items[:3]:
-        if "conditions" not in item:
-            continue
-        trace = evaluate(item["conditions"], profile)
-        if trace.status == UNMET:
-            reasons = "；".join(f"{leaf.explain()}（原文：“{leaf.quote}”）" for leaf in trace.failed())
-            lines.append(f"不符合 {compose.cite(item)} {item['name']}：{reasons}。")
-        elif trace.status == MET:
-            lines.append(f"符合 {compose.cite(item)} {item['name']}的条件（以责任单位审核认定为准）。")
-    return lines
+    return compose.units_by_clause_reply(numbers) if numbers else ""
 
 
 def amount_answer(part: Part, items: list[dict], facts: dict) -> Reply | str:
     money = [i for i in items if compose.amount_text(i)]
     if not money:  # what is asked is a sum the text does not give
-        lines = [f"原文未写明{compose.cite(i)}{i['name']}的金额或标准。" for i in items[:2]]
-        lines += silence_notes(items, ("金额", "额度", "标准", "奖金"))
-        lines += [compose.item_line(i) for i in items[:2]]
-        lines.append(compose.units_line(sorted({compose.clause_number(i) for i in items[:2]})))
-        return "\n".join(dict.fromkeys(x for x in lines if x))
+        return compose.no_amount_reply(items)
     lines = []
     count = part.headcount or facts.get("transferred_workers")
     for item in money[:3]:
         if count and (item.get("amount") or {}).get("rate") is not None:
-            verdict = check_items([item], {**facts, "transferred_workers": count})
+            verdict = compose.verdict_lines([item], {**facts, "transferred_workers": count})
             if verdict and verdict[0].startswith("不符合"):
                 lines.append(verdict[0])
             else:
@@ -487,12 +419,11 @@ def amount_answer(part: Part, items: list[dict], facts: dict) -> Reply | str:
     return reply
 
 
-def not_in_text(part: Part) -> str:
+def not_in_text(part: Part) -> Reply | str:
     """A commonly asked thing the text never mentions (document.yml not_in_text): say so, then the nearest items."""
     for entry in kb().not_in_text():
         if any(w in part.text for w in entry["asked_as"]):
-            items = [kb().item(i) for i in entry["nearest"]]
-            return entry["note"] + "\n" + "\n".join(compose.item_line(i) for i in items)
+            return compose.not_in_text_reply(entry)
     return ""
 
 
@@ -508,18 +439,8 @@ def other_programme(part: Part) -> str:
     m = PROGRAMME.match(part.text, e.get("start", 0))
     if not m or m.group(0) in kb().source_text():
         return ""  # the programme named is one this document writes (省级人才计划)
-    name = m.group(0)
     items = strongest(items_about({"talent_programme": e["value"]}, ("benefit",)))
-    cites = "、".join(dict.fromkeys(compose.cite(i) for i in items))
-    tail = (
-        (
-            f"该计划的入选者属于本文件写的“{e['value']}入选者”，来东川工作的待遇见{cites}，"
-            f"可以问“{e['value']}入选者来东川有什么待遇”。"
-        )
-        if cites
-        else ""
-    )
-    return f"本文件（{kb().doc_number}）不规定“{name}”本身的资助标准，请以该计划的文件为准。{tail}"
+    return compose.other_programme_text(m.group(0), e["value"], items)
 
 
 MAX_ECHO_CHARS = 12  # a word said back is cut short: a pasted wall of text is not repeated to its sender
@@ -541,8 +462,9 @@ def unknown_words_answer(part: Part) -> str:
     present = [w for w in words if kb().sentence_frequency(w) and kb().sentence_frequency(w) <= 3]
     programme = any(re.search(re.escape(w) + r"[\u4e00-\u9fff]{0,4}(?:计划|工程|政策|项目)", part.text) for w in absent)
     if absent and (not present or programme):
-        said = "、".join(w if len(w) <= MAX_ECHO_CHARS else w[:MAX_ECHO_CHARS] + "…" for w in absent[:3])
-        return f"本文件（{kb().doc_number}）没有提到“{said}”。{compose.scope_text()}"
+        return compose.not_mentioned_text(
+            [w if len(w) <= MAX_ECHO_CHARS else w[:MAX_ECHO_CHARS] + "…" for w in absent[:3]]
+        )
     return ""
 
 
@@ -583,11 +505,7 @@ def answer_part(part: Part, topic: dict, intent: str) -> tuple[Reply | str, dict
     if trap:
         return trap, {"aspects": aspects}
     if part.out_of_range:
-        count = kb().clause_count()
-        return (
-            f"本文件（{kb().doc_number}）只有第（一）条至{compose.cite(count)}，"
-            f"共{count}条，没有您说的那一条。可以说“第九条原文”查看某一条。"
-        ), {}
+        return compose.out_of_range_text(), {}
     other = other_programme(part)
     if other:
         return other, {}
@@ -629,13 +547,7 @@ def answer_part(part: Part, topic: dict, intent: str) -> tuple[Reply | str, dict
         )
         notes = [kb().silence("deadline")] if any(w in part.text for w in ("时间", "截止", "什么时候", "期限")) else []
         notes.append(kb().silence("materials"))
-        reply = "".join(dict.fromkeys(notes))
-        reply += "\n" + (
-            "、".join(compose.cite(n) for n in numbers) + compose.units_line(numbers)
-            if numbers
-            else kb().silence_cited("procedure")
-        )
-        return reply, {"items": [i["id"] for i in items[:3]], "aspects": aspects}
+        return compose.procedure_reply(notes, numbers), {"items": [i["id"] for i in items[:3]], "aspects": aspects}
 
     # the subject: the part's own, or (a follow-up, or nothing named) the previous topic's
     kinds = (
@@ -645,7 +557,7 @@ def answer_part(part: Part, topic: dict, intent: str) -> tuple[Reply | str, dict
         replaced = set(facts) & set(old_facts)
         if not replaced:  # new facts about the same subject: check them against it
             merged = {**old_facts, **facts}
-            verdicts = check_items(topic_items, merged)
+            verdicts = compose.verdict_lines(topic_items, merged)
             if any(v.startswith("不符合") for v in verdicts) or not any(a in MONEY_ASPECTS for a in aspects):
                 if verdicts:
                     return "\n".join(verdicts), {**topic, "facts": jsonable_facts(merged)}
@@ -653,7 +565,7 @@ def answer_part(part: Part, topic: dict, intent: str) -> tuple[Reply | str, dict
         else:
             facts = {**old_facts, **facts}
     elif "eligibility" in aspects and facts and topic_items:
-        verdicts = check_items(topic_items, {**old_facts, **facts})
+        verdicts = compose.verdict_lines(topic_items, {**old_facts, **facts})
         if any(v.startswith("不符合") for v in verdicts):
             return "\n".join(verdicts), {**topic, "facts": jsonable_facts({**old_facts, **facts})}
     part.facts = facts
@@ -691,7 +603,7 @@ def answer_part(part: Part, topic: dict, intent: str) -> tuple[Reply | str, dict
         ):
             reply = sentence_answer(part if not part.inherited else _with_topic_words(part, items))
             if "lead" in aspects and items:
-                notes = silence_notes(items, ("由谁认定", "谁认定", "认定标准", "认定机构", "由谁"))
+                notes = compose.ambiguity_notes(items, ("由谁认定", "谁认定", "认定标准", "认定机构", "由谁"))
                 flags = [
                     f"{compose.cite(i)} 原文写有“{d['flag']}”，未写明由哪个单位认定。"
                     for i in items[:2]
@@ -700,7 +612,7 @@ def answer_part(part: Part, topic: dict, intent: str) -> tuple[Reply | str, dict
                 ]
                 said = "\n".join(dict.fromkeys(notes or flags))
                 if said:
-                    reply = said + "\n" + (reply or units_answer(part, items))
+                    reply = said + "\n" + (reply or as_text(units_answer(part, items)))
             if reply:
                 if any(a in MONEY_ASPECTS for a in aspects) and not MONEY_IN_TEXT.search(reply):
                     reply = "原文未写明具体金额或标准，相关原文如下：\n" + reply
@@ -709,17 +621,17 @@ def answer_part(part: Part, topic: dict, intent: str) -> tuple[Reply | str, dict
     if not items:
         return "", new_topic
     if "decide" in aspects:  # how a range is settled or by what assessment: the item's own notes on it
-        notes = silence_notes(items, ("如何确定", "确定", "考核", "认定", "标准", "由谁"))
+        notes = compose.ambiguity_notes(items, ("如何确定", "确定", "考核", "认定", "标准", "由谁"))
         if notes:
             return "\n".join(dict.fromkeys(notes)), new_topic
     if "units" in aspects:
         return units_answer(part, items), new_topic
     if "payer" in aspects:
-        return payer_answer(items), new_topic
+        return compose.payer_reply(items), new_topic
     if "payment" in aspects:
         return compose.payment_reply(items), new_topic
     if "duration" in aspects:
-        reply = duration_answer(items) or sentence_answer(part)
+        reply = compose.duration_reply(items) or sentence_answer(part)
         if reply:
             return reply, new_topic
     if "detail" in aspects:
@@ -732,7 +644,7 @@ def answer_part(part: Part, topic: dict, intent: str) -> tuple[Reply | str, dict
             return reply, new_topic
     if "conditions" in aspects or ("eligibility" in aspects and not any(a in MONEY_ASPECTS for a in aspects)):
         about_age = "age" in aspects
-        verdicts = check_items(items, facts) if "eligibility" in aspects and facts else []
+        verdicts = compose.verdict_lines(items, facts) if "eligibility" in aspects and facts else []
         reply = compose.conditions_reply(items, about_age)
         reply.lines[:0] = [("verdict", line) for line in verdicts]
         return reply, new_topic
@@ -807,6 +719,10 @@ def speaks_of_the_text(text: str, entities: list[dict]) -> bool:
     if not words or any(f == 0 and w not in vocabulary for w, f in zip(words, frequencies)):
         return False
     return any(0 < f <= 3 for f in frequencies)
+
+
+def as_text(reply: Reply | str) -> str:
+    return reply if isinstance(reply, str) else compose.text(reply)
 
 
 def as_reply(reply: Reply | str, topic: dict) -> Reply:

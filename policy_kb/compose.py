@@ -719,3 +719,152 @@ def application_made_reply(
     lead.lines.append(("note", f"链接有效期至{expires}，过期后文件自动删除。{PREFILL_NOTICE}"))
     lead.headline = lead.headline or lead.lines[0][1]
     return lead
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Answers about one aspect of items (actions/questions.py picks the aspect and the items)
+
+DURATION_FIELDS = ("contract_years", "days_per_year", "service_years")
+
+
+def payer_reply(items: list[dict]) -> Reply:
+    lines = []
+    for item in items[:3]:
+        payer = item.get("payer") or {}
+        if payer.get("name"):
+            lines.append(
+                ("item", f"{cite(item)} {item['name']}：资金由{payer['name']}承担（原文：“{payer['quote']}”）。")
+            )
+        else:
+            said = item.get("payer_note") or "原文未写明资金由哪一级财政承担。"
+            lines.append(("item", f"{cite(item)} {item['name']}：{said}"))
+    return _reply("payer", items[:3], lines)
+
+
+def duration_reply(items: list[dict]) -> Reply | None:
+    """How long one must stay or work: the conditions on service years and days, with their quotes (None when no
+    item has one)."""
+    lines = []
+    for item in items[:3]:
+        timed = [x for x in condition_leaves(item.get("conditions") or {}) if x.get("field") in DURATION_FIELDS]
+        if timed:
+            said = "；".join(f"{x['label']}（原文：“{x['quote']}”）" for x in timed)
+            lines.append(("conditions", f"{cite(item)} {item['name']}：{said}。"))
+    return _reply("duration", items[:3], lines) if lines else None
+
+
+def ambiguity_notes(items: list[dict], words: tuple[str, ...]) -> list[str]:
+    """The items' own notes on what the text leaves open, those that speak of `words`."""
+    return [
+        f"{cite(i)} {amb['note']}"
+        for i in items[:3]
+        for amb in i.get("ambiguities") or []
+        if any(w in amb["note"] for w in words)
+    ]
+
+
+def verdict_lines(items: list[dict], facts: dict) -> list[str]:
+    """The engine's verdict for the facts told, per item: 不符合 with the failing condition and its quote."""
+    from .conditions import MET as TRACE_MET
+    from .conditions import UNMET as TRACE_UNMET
+    from .conditions import evaluate
+
+    profile = {k: frozenset(v) if isinstance(v, set) else v for k, v in facts.items() if not k.startswith("_")}
+    lines = []
+    for item in items[:3]:
+        if "conditions" not in item:
+            continue
+        trace = evaluate(item["conditions"], profile)
+        if trace.status == TRACE_UNMET:
+            reasons = "；".join(f"{leaf.explain()}（原文：“{leaf.quote}”）" for leaf in trace.failed())
+            lines.append(f"不符合 {cite(item)} {item['name']}：{reasons}。")
+        elif trace.status == TRACE_MET:
+            lines.append(f"符合 {cite(item)} {item['name']}的条件（以责任单位审核认定为准）。")
+    return lines
+
+
+def no_amount_reply(items: list[dict]) -> Reply:
+    """What is asked is a sum the text does not give: say so first, with the items' notes, lines and units."""
+    items = items[:2]
+    lines = [f"原文未写明{cite(i)}{i['name']}的金额或标准。" for i in items]
+    lines += ambiguity_notes(items, ("金额", "额度", "标准", "奖金"))
+    lines += [item_line(i) for i in items]
+    lines.append(units_line(_clauses(items)))
+    return _reply("amount", items, [("body", x) for x in dict.fromkeys(x for x in lines if x)])
+
+
+def units_by_clause_reply(numbers: list[int]) -> Reply:
+    """Each clause's responsible units, then where the text says to apply."""
+    body = "\n".join(f"{cite(n)}{units_line([n])}" for n in numbers) + kb().silence("where_to_apply")
+    reply = text_reply("units", body, numbers)
+    reply.units = units_of(numbers)
+    return reply
+
+
+def not_in_text_reply(entry: dict) -> Reply:
+    """A commonly asked thing the text never mentions (document.yml not_in_text): its note, then the nearest items."""
+    items = [kb().item(i) for i in entry["nearest"]]
+    reply = _reply("not_in_text", items, [("silence", entry["note"])] + [("item", item_line(i)) for i in items])
+    reply.silences = [Silence(entry["topic"], entry["note"])]
+    return reply
+
+
+def other_programme_text(name: str, group: str, items: list[dict]) -> str:
+    """Another programme's amount, which this document does not set; its entrants may be a group it names."""
+    cites = "、".join(dict.fromkeys(cite(i) for i in items))
+    tail = (
+        f"该计划的入选者属于本文件写的“{group}入选者”，来东川工作的待遇见{cites}，可以问“{group}入选者来东川有什么待遇”。"
+        if cites
+        else ""
+    )
+    return f"本文件（{kb().doc_number}）不规定“{name}”本身的资助标准，请以该计划的文件为准。{tail}"
+
+
+def not_mentioned_text(words: list[str]) -> str:
+    """The words the text never mentions, said back (each cut short) before the scope."""
+    return f"本文件（{kb().doc_number}）没有提到“{'、'.join(words)}”。{scope_text()}"
+
+
+def out_of_range_text() -> str:
+    count = kb().clause_count()
+    return (
+        f"本文件（{kb().doc_number}）只有第（一）条至{cite(count)}，"
+        f"共{count}条，没有您说的那一条。可以说“第九条原文”查看某一条。"
+    )
+
+
+def procedure_reply(notes: list[str], numbers: list[int]) -> Reply:
+    """Where the text is silent on procedure: the silences first, then the clauses' units (or who decides)."""
+    body = "".join(dict.fromkeys(notes)) + "\n"
+    body += "、".join(cite(n) for n in numbers) + units_line(numbers) if numbers else kb().silence_cited("procedure")
+    reply = text_reply("procedure", body, numbers)
+    reply.units = units_of(numbers)
+    return reply
+
+
+ASK_AN_ITEM = "告诉我您想办理的事项（例如：博士生活补贴找哪个部门），我可以说明对应条款的责任单位。"
+
+
+def contact_reply(contact: str, asked: str, numbers: list[int]) -> Reply:
+    """The text publishes no telephone numbers: say so first, then the configured contact, then the units — of the
+    unit the question names (`asked`: its words), of the clauses in context, or of every clause."""
+    lines = [("silence", kb().silence("contact"))]
+    if contact:
+        lines.append(("body", f"咨询渠道：{contact}"))
+    named = unit_lines(asked) if asked else []
+    if named:
+        lines += [("units", line) for line in named]
+    elif numbers:
+        lines.append(("units", "、".join(cite(n) for n in numbers) + units_line(numbers)))
+    else:
+        lines.append(("body", "各条款的责任单位如下，可向您所问事项所在条款的单位咨询："))
+        lines += [("units", f"{c.citation}：{'、'.join(c.units)}") for c in kb().clauses() if c.units]
+        lines.append(("hint", ASK_AN_ITEM))
+    return Reply(
+        aspect="contact",
+        headline=lines[0][1],
+        units=units_of(numbers),
+        citations=[citation(n) for n in numbers],
+        silences=[silence("contact")],
+        lines=lines,
+    )
