@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from policy_kb import compose
 from actions.answers import AnswerAmount, AnswerConditions, AnswerPayment, ClauseText, Detail
 from actions.base import ERROR_REPLY, SafeAction
+from policy_kb import compose
 from policy_kb.eligibility import assess
 from policy_kb.load import load_policy
 from tests.citations import CITATIONS
