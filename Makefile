@@ -52,9 +52,10 @@ test: $(MODEL) lint ## run every test, after the lint (installs Debian's chromiu
 	scripts/services.sh install
 	$(PY) -m pytest
 
-lint: $(STAMP) ## ruff (lint and format check, ruff.toml) and yamllint on policy_kb/data (.yamllint.yml); `make format` rewrites
+lint: $(STAMP) ## ruff (lint and format check, ruff.toml), mypy on policy_kb/ and actions/ (mypy.ini), yamllint on policy_kb/data (.yamllint.yml); `make format` rewrites
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m mypy
 	$(PY) -m yamllint -c .yamllint.yml --strict policy_kb/data
 
 format: $(STAMP) ## rewrite the code in the project's format (ruff format, import order)

@@ -184,7 +184,8 @@ def split_parts(text: str, entities: list[dict]) -> list[tuple[str, list[dict]]]
         return by_subject(text, entities)
     # a fragment that asks nothing ("问两个：") joins the next part
     merged: list[tuple[str, list[dict]]] = []
-    carry_text, carry_entities = "", []
+    carry_text: str = ""
+    carry_entities: list[dict] = []
     for t, ents in parts:
         carry_text, carry_entities = carry_text + t, carry_entities + ents
         if _asks(t, ents):
@@ -488,7 +489,7 @@ def answer_part(part: Part, topic: dict, intent: str) -> tuple[Reply | str, dict
         )
     )
     if not aspects and topic:
-        aspects = list(topic.get("aspects") or [INTENT_ASPECT.get(topic.get("intent"), "amount")])
+        aspects = list(topic.get("aspects") or [INTENT_ASPECT.get(topic.get("intent") or "", "amount")])
     facts = dict(part.facts)
     if part.headcount is not None:
         facts["transferred_workers"] = part.headcount

@@ -74,7 +74,7 @@ def build(out: Path) -> Path:
     db = sqlite_utils.Database(tmp)
     doc = policy.document
 
-    db["documents"].insert(
+    db.table("documents").insert(
         {
             "id": 1,
             "doc_number": doc["doc_number"],
@@ -90,7 +90,7 @@ def build(out: Path) -> Path:
         },
         pk="id",
     )
-    db["parts"].insert_all(
+    db.table("parts").insert_all(
         [
             {"number": p["number"], "position": i + 1, "title": p["title"], "document": 1}
             for i, p in enumerate(doc["parts"])
@@ -98,7 +98,7 @@ def build(out: Path) -> Path:
         pk="number",
         foreign_keys=[("document", "documents", "id")],
     )
-    db["clauses"].insert_all(
+    db.table("clauses").insert_all(
         [
             {
                 "number": c["number"],
@@ -115,7 +115,7 @@ def build(out: Path) -> Path:
         pk="number",
         foreign_keys=[("part", "parts", "number")],
     )
-    db["units"].insert_all(
+    db.table("units").insert_all(
         [
             {
                 "name": u["name"],
@@ -126,7 +126,7 @@ def build(out: Path) -> Path:
         ],
         pk="name",
     )
-    db["clause_units"].insert_all(
+    db.table("clause_units").insert_all(
         [
             {"clause": c["number"], "unit": name, "position": i + 1}
             for c in policy.clauses
@@ -135,13 +135,13 @@ def build(out: Path) -> Path:
         pk=("clause", "unit"),
         foreign_keys=[("clause", "clauses", "number"), ("unit", "units", "name")],
     )
-    db["items"].insert_all(
+    db.table("items").insert_all(
         [_item_row(c, it) for c in policy.clauses for it in c["items"]],
         pk="id",
         foreign_keys=[("clause", "clauses", "number")],
     )
-    db["terms"].insert_all(policy.terms, pk="term")
-    db["vocabulary"].insert_all(
+    db.table("terms").insert_all(policy.terms, pk="term")
+    db.table("vocabulary").insert_all(
         [
             {"entity": entity, "value": str(value), "synonym": str(s)}
             for entity, values in policy.vocabulary.items()
@@ -163,12 +163,12 @@ def build(out: Path) -> Path:
     for i, p in enumerate(passages):
         p["id"] = i + 1
         p["tokens"] = " ".join(cut(p["text"]))
-    db["passages"].insert_all(
+    db.table("passages").insert_all(
         passages, pk="id", foreign_keys=[("clause", "clauses", "number"), ("item", "items", "id")]
     )
-    db["passages"].enable_fts(["tokens"], fts_version="FTS5", tokenize="unicode61", create_triggers=False)
+    db.table("passages").enable_fts(["tokens"], fts_version="FTS5", tokenize="unicode61", create_triggers=False)
     for table, col in (("items", "clause"), ("items", "kind"), ("passages", "clause"), ("clause_units", "unit")):
-        db[table].create_index([col])
+        db.table(table).create_index([col])
     db.conn.commit()
     db.close()
     tmp.replace(out)

@@ -146,16 +146,13 @@ def main(argv: list[str] | None = None) -> int:
         print(e, file=sys.stderr)
         return 2
     query = " ".join(args.query)
+    result: object
     if args.command == "search":
         result = kb.search(query, limit=args.limit)
         text = format_search(query, result)
     elif args.command == "clause":
         result = kb.clause(query)
-        text = (
-            format_clause(result)
-            if result
-            else f"没有找到“{query}”对应的条款（本文件共十四条，可写作：第九条、第9条、（九））。"
-        )
+        text = format_clause(result) if result else compose.no_such_clause_text(query, kb.clause_count())
     elif args.command == "unit":
         result = kb.unit(query)
         text = format_unit(query, result)

@@ -10,7 +10,7 @@ return a Reply; `text(...)` renders one.
 from __future__ import annotations
 
 from .eligibility import ELIGIBLE, NOT_ELIGIBLE, UNDETERMINED, ItemResult, Report
-from .load import clause_citation
+from .load import clause_citation, clause_label
 from .money import describe_amount
 from .reader import reader as kb
 from .render_text import GAP, render_text
@@ -115,8 +115,8 @@ def item_answer(item: dict, result: ItemResult | None = None, count: int | None 
     amount = item.get("amount")
     money = amount_text(item)
     sched = schedule(amount, item.get("payment"), count)
-    status = {}
-    explanations = {}
+    status: dict[str, str | None] = {}
+    explanations: dict[str, str] = {}
     if result is not None:
         for leaf in result.met + result.failed + result.missing:
             status[leaf.id] = STATUS.get(leaf.status)
@@ -154,8 +154,8 @@ def item_answer(item: dict, result: ItemResult | None = None, count: int | None 
         conditions=[
             Condition(
                 label=leaf["label"],
-                status=status.get(leaf.get("id")),
-                explanation=explanations.get(leaf.get("id"), ""),
+                status=status.get(leaf.get("id", "")),
+                explanation=explanations.get(leaf.get("id", ""), ""),
                 quote=citation(n, leaf["quote"]) if leaf.get("quote") else None,
                 id=leaf.get("id"),
                 field=leaf.get("field"),
@@ -347,7 +347,7 @@ def detail_reply(items: list[dict]) -> Reply:
     return _reply("detail", items[:3], lines)
 
 
-def items_reply(aspect: str, items: list[dict], lead: list[str] = (), with_units: bool = False) -> Reply:
+def items_reply(aspect: str, items: list[dict], lead: tuple[str, ...] = (), with_units: bool = False) -> Reply:
     """Lead sentences (a silence, a note), then one line per item; `with_units`: the units line after them."""
     lines = [("note", x) for x in lead] + [("item", item_line(i)) for i in items]
     if with_units:
@@ -361,6 +361,8 @@ def items_reply(aspect: str, items: list[dict], lead: list[str] = (), with_units
 
 def clause_reply(number: int, read_aloud: bool = True) -> str:
     c = kb().clause(number)
+    if c is None:
+        raise KeyError(number)
     body = c.text
     if read_aloud:  # one sentence a line, so it can be read to a caller
         body = body.replace("。", "。\n").replace("；", "；\n").strip()
@@ -389,6 +391,11 @@ def unit_lines(text_or_unit: str) -> list[str]:
 def unit_reply(text_or_unit: str) -> str:
     """The clauses a unit is responsible for ('' when the text names no unit)."""
     return "\n".join(unit_lines(text_or_unit))
+
+
+def no_such_clause_text(query: str, count: int) -> str:
+    """The desk asked for a clause the document does not have: how many it has, how to name one."""
+    return f"没有找到“{query}”对应的条款（本文件共{clause_label(count)[1:-1]}条，可写作：第九条、第9条、（九））。"
 
 
 def metadata_reply() -> str:

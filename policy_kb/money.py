@@ -45,7 +45,7 @@ def describe_amount(amount: dict | None, beneficiary: str = "person") -> str:
     if beneficiary != "person":
         prefix = prefix.replace("每人", "")
     if basis == "budget":
-        prefix = {"per_year": "每年", "initial": "初始"}.get(amount.get("period"), "")
+        prefix = {"per_year": "每年", "initial": "初始"}.get(amount.get("period") or "", "")
     if rate is not None:
         text = f"{rate}元/{amount.get('rate_unit', '人')}"
         if hi is not None:

@@ -149,7 +149,7 @@ class KB:
         )
 
     def items(self, clause: int | None = None, kind: str | None = None) -> list[Item]:
-        sql, params = "select * from items where 1=1", []
+        sql, params = "select * from items where 1=1", []  # type: tuple[str, list[int | str]]
         if clause is not None:
             sql += " and clause = ?"
             params.append(clause)
@@ -185,8 +185,19 @@ class KB:
             items=self.items(number),
         )
 
+    def _existing(self, number: int) -> Clause:
+        """A clause the store itself named (a row's clause number): it exists."""
+        clause = self.clause(number)
+        if clause is None:
+            raise KeyError(number)
+        return clause
+
+    def clause_count(self) -> int:
+        return self._rows("select count(*) as n from clauses")[0]["n"]
+
     def clauses(self) -> list[Clause]:
-        return [self.clause(n) for n in range(1, 15)]
+        numbers = [r["number"] for r in self._rows("select number from clauses order by number")]
+        return [c for c in (self.clause(n) for n in numbers) if c is not None]
 
     # --- units --------------------------------------------------------------------------------------------
     def resolve_unit(self, text: str) -> str | None:
@@ -218,7 +229,7 @@ class KB:
                 )
                 if r["clause"] not in direct
             ]
-        return UnitClauses(name, [self.clause(n) for n in direct], [self.clause(n) for n in collective])
+        return UnitClauses(name, [self._existing(n) for n in direct], [self._existing(n) for n in collective])
 
     def unit_names(self) -> list[str]:
         return [u["name"] for u in self._units]
@@ -235,7 +246,7 @@ class KB:
         number = parse_clause_ref(text) if re.search(r"第|条|[（(]", text) else None
         words = self.search_words(text)
         if not words:
-            return [Hit(self.clause(number), [], [], 0.0)] if number else []
+            return [Hit(self._existing(number), [], [], 0.0)] if number else []
         match = " OR ".join(fts_phrase(w) for w in words[:64])
         rows = self._rows(
             "select p.clause, p.item, p.kind, p.text, bm25(passages_fts) as rank "
@@ -256,7 +267,7 @@ class KB:
         ranked = sorted(by_clause.items(), key=lambda kv: -kv[1]["score"])[:limit]
         hits = []
         for n, h in ranked:
-            clause = self.clause(n)
+            clause = self._existing(n)
             by_id = {i.id: i for i in clause.items}
             items = [by_id[i] for i in h["items"] if i in by_id] or self._items_in_quotes(clause, h["quotes"])
             hits.append(Hit(clause, h["quotes"], items, h["score"]))
@@ -307,7 +318,7 @@ class KB:
         text = normalize(text)
         chosen = strongest(items_about(facts_from_entities(entities_in(text))))
         if chosen:
-            return [self.item(i["id"]) for i in chosen]
+            return [item for item in (self.item(i["id"]) for i in chosen) if item is not None]
         seen, out = set(), []
         for h in self.search(text, limit=3):
             for item in h.items:

@@ -52,9 +52,11 @@ def schedule(amount: dict | None, payment: dict | None, count: int | None = None
         return Schedule(f"一次性补助，按{rate}元/人计算" + (f"，最高不超过{yuan(hi)}" if hi else ""), total=hi)
     if basis == "one_off" or rule == "one_off":
         value = hi if hi is not None else lo
+        assert value is not None, amount
         return Schedule(f"一次性发放{ceiling}{yuan(value)}", total=value)
     if basis == "budget":
         value = hi if hi is not None else lo
+        assert value is not None, amount
         qualifier = ceiling or ("至少" if amount.get("floor") else "")
         return Schedule(f"{'每年' if amount.get('period') == 'per_year' else ''}安排经费{qualifier}{yuan(value)}")
     if hi:

@@ -29,7 +29,7 @@ DIRECT = {
     "headcount": "transferred_workers",
 }
 SET_FIELDS = {"role": "roles"}
-SPECIAL = {
+SPECIAL: dict[tuple[str, str], dict] = {
     ("full_time", "全日制"): {"full_time": True},
     ("full_time", "非全日制"): {"full_time": False},
     ("talent_group", "柔性人才"): {"employment": "柔性"},
@@ -61,7 +61,7 @@ def facts_from_entities(entities: list[dict]) -> dict:
         cert_level = cert_level or before[0]["value"]
         entities = [e for e in entities if e not in before]
     for e in entities:
-        kind, value = e.get("entity"), str(e.get("value", "")).strip()
+        kind, value = str(e.get("entity")), str(e.get("value", "")).strip()
         if (kind, value) in SPECIAL:
             for k, v in SPECIAL[(kind, value)].items():
                 if isinstance(v, set):
@@ -115,7 +115,7 @@ def entities_in(text: str) -> list[dict]:
     return sorted(out, key=lambda e: e["start"])
 
 
-def items_about(facts: dict, kinds=("benefit", "service")) -> list[tuple[dict, int]]:
+def items_about(facts: dict, kinds=("benefit", "service")) -> list[tuple[dict, float]]:
     """Items whose conditions the facts speak to without contradicting them, strongest match first, with a score.
 
     A question names facts, not the whole person: a set fact (roles, certificates) says what the person has, not
