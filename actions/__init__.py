@@ -2,6 +2,6 @@
 
 from bot.prefill import install_log_masking
 
-from . import answers, apply, contact, fallback, selfcheck, smalltalk  # noqa: F401  (importing registers the actions)
+from . import answers, apply, contact, fallback, selfcheck, stop  # noqa: F401  (importing registers the actions)
 
 install_log_masking()  # ID numbers and phones never reach the action server's logs

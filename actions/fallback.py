@@ -39,8 +39,8 @@ class OutOfScope(SafeAction):
             if reply:
                 utter(dispatcher, reply)
                 return events
-        prefix = "请用中文提问。" if is_mostly_latin(text) else "抱歉，这个问题不在本助手的范围内。"
-        dispatcher.utter_message(text=prefix + compose.scope_text() + "\n" + handoff_text())
+        said = compose.out_of_scope_text(is_mostly_latin(text), handoff_text())
+        utter(dispatcher, compose.text_reply("out_of_scope", said))
         return []
 
 
@@ -49,7 +49,7 @@ class HumanHandoff(SafeAction):
         return "action_human_handoff"
 
     def answer(self, dispatcher, tracker, domain):
-        dispatcher.utter_message(text=handoff_text())
+        utter(dispatcher, compose.text_reply("human_handoff", handoff_text()))
         return []
 
 

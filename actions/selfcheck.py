@@ -20,7 +20,6 @@ from .base import SafeAction, entities_of, facts_from_json, intent_of, jsonable_
 from .kb import kb
 
 NUMBER_UNITS = {"age": "岁", "contract_years": "年", "days_per_year": "天"}
-START = "好的，我们来做个自查。请告诉我您的情况，可以一次说几项，例如：我34岁，全日制硕士研究生，拟到事业单位工作。"
 
 
 def _merge(profile: dict, new: dict, replace: bool) -> dict:
@@ -59,8 +58,8 @@ class SelfCheck(SafeAction):
                 skipped.append(requested)
             elif not new:  # an answer we cannot read: ask again, with the choices
                 spec = fields()[requested]
-                choices = f"（可选：{'、'.join(spec['values'])}）" if "values" in spec else ""
-                dispatcher.utter_message(text=f"抱歉，没能读懂这个回答。{spec['question']}{choices}")
+                said = compose.unreadable_answer_text(spec["question"], spec.get("values"))
+                utter(dispatcher, compose.text_reply("self_check", said))
                 return []
         profile = _merge(profile, new, replace=intent_of(tracker) == "correct")
         if not profile:
@@ -70,7 +69,7 @@ class SelfCheck(SafeAction):
             if reply:
                 utter(dispatcher, reply)
                 return events
-            dispatcher.utter_message(text=START)
+            utter(dispatcher, compose.text_reply("self_check", compose.SELF_CHECK_START))
             return [SlotSet("requested_field", None)]
         report = assess(jsonable_facts(profile), skip=skipped)
         likely = [r for r in report.by_verdict(UNDETERMINED) if r.relevant]

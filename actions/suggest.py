@@ -21,14 +21,14 @@ def is_mostly_latin(text: str) -> bool:
 def suggest(dispatcher, tracker) -> list:
     text = text_of(tracker)
     if not text:
-        dispatcher.utter_message(text=f"您好像没有输入内容。{compose.EXAMPLE}")
+        utter(dispatcher, compose.text_reply("fallback", compose.NOTHING_TYPED + compose.EXAMPLE))
         return []
     if is_mostly_latin(text):
-        dispatcher.utter_message(text=f"请用中文提问。{compose.EXAMPLE}")
+        utter(dispatcher, compose.text_reply("fallback", compose.ASK_IN_CHINESE + compose.EXAMPLE))
         return []
     hits = kb().search(text, limit=3)
     if not hits:
-        dispatcher.utter_message(text=f"抱歉，没有在政策中找到相关内容。{compose.scope_text()}")
+        utter(dispatcher, compose.text_reply("fallback", compose.NOTHING_FOUND + compose.scope_text()))
         return []
     said = understood(entities_of(tracker)) or "抱歉，我不太确定您的意思。"
     reply = compose.text_reply("fallback", f"{said}您是想问以下哪一条？", [h.clause.number for h in hits])

@@ -441,6 +441,26 @@ def silence(topic: str) -> Silence:
     return Silence(topic, kb().silence(topic), citation(number) if number else None)
 
 
+OUT_OF_SCOPE = "抱歉，这个问题不在本助手的范围内。"
+ASK_IN_CHINESE = "请用中文提问。"
+NOTHING_TYPED = "您好像没有输入内容。"
+NOTHING_FOUND = "抱歉，没有在政策中找到相关内容。"
+SELF_CHECK_START = (
+    "好的，我们来做个自查。请告诉我您的情况，可以一次说几项，例如：我34岁，全日制硕士研究生，拟到事业单位工作。"
+)
+LEFT_APPLICATION = "好的，已停止填写申请表，刚才填写的内容已清除。需要时说“申请”可以重新开始。"
+LEFT_SELF_CHECK = "好的，已结束自查，刚才提供的情况已清除。需要时说“自查”可以重新开始。"
+
+
+def unreadable_answer_text(question: str, choices: list[str] | None) -> str:
+    """A self-check answer that could not be read: the question again, with its choices."""
+    return f"抱歉，没能读懂这个回答。{question}" + (f"（可选：{'、'.join(choices)}）" if choices else "")
+
+
+def out_of_scope_text(latin: bool, handoff: str) -> str:
+    return (ASK_IN_CHINESE if latin else OUT_OF_SCOPE) + scope_text() + "\n" + handoff
+
+
 def scope_text() -> str:
     return SCOPE.format(doc=kb().doc_number) + EXAMPLE
 

@@ -9,7 +9,8 @@ import pytest
 from actions.answers import AnswerAmount
 from actions.apply import ApplyFlow
 from actions.selfcheck import SelfCheck
-from actions.smalltalk import LEFT_APPLICATION, LEFT_SELF_CHECK, Stop
+from actions.stop import Stop
+from policy_kb.compose import LEFT_APPLICATION, LEFT_SELF_CHECK
 
 
 @pytest.fixture(autouse=True)
@@ -80,7 +81,7 @@ def _defines_an_action(path: Path) -> bool:
 def test_no_action_module_imports_another():
     """An action never runs another: the modules holding actions import shared helpers, not each other."""
     holders = {p.stem for p in ACTIONS.glob("*.py") if p.stem not in ("__init__", "base") and _defines_an_action(p)}
-    assert {"answers", "apply", "selfcheck", "fallback", "contact", "smalltalk"} <= holders
+    assert {"answers", "apply", "selfcheck", "fallback", "contact", "stop"} <= holders
     wrong = []
     for stem in holders:
         tree = ast.parse((ACTIONS / f"{stem}.py").read_text(encoding="utf-8"))

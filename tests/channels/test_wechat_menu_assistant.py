@@ -10,11 +10,11 @@ import time
 
 import pytest
 
-from actions.selfcheck import START
 from bot.channels import wechat_menu
 from bot.channels.inbound import BUSY_REPLY
 from bot.channels.wechat import UNKNOWN_MENU
 from bot.serve import running_assistant
+from policy_kb.compose import SELF_CHECK_START as START
 from policy_kb.load import load_policy
 from tests.channels.fake_wechat_api import FakeWeChat
 from tests.wechat_user import APPID, WeChatUser
