@@ -11,6 +11,10 @@ Rasa's usual /webhooks/rest/webhook. Two kinds of client:
   with `Authorization: Bearer <REST_API_SECRET>`; otherwise 403. The conversation is `rest:<sender>`, so a sender
   can never be a WeChat user's or a web session's conversation. No sender and no session: 400.
 
+`GET /webhooks/rest/clause/<n>` returns one clause of the knowledge base as JSON (`clause`, `citation`, `title`,
+`text` verbatim, `units`): what a citation in a reply's `custom` (docs/reply.schema.json) points to; the chat page's
+citation panel shows it with the reply's quoted words highlighted. Public: the text is the published policy.
+
 Also: bodies over MAX_BODY_BYTES are 413 (and Sanic refuses anything over the server-wide MAX_REQUEST_BYTES
 before reading it); `metadata` is accepted from integrations only, up to MAX_METADATA_BYTES; a body that is not a
 JSON object is 400 with a Chinese message; a missing or non-text message is ""; ID numbers and phones are taken out
@@ -20,18 +24,20 @@ down, an action failed) the user gets BUSY_REPLY; failures are logged without th
 
 from __future__ import annotations
 
+import functools
 import hmac
 import json
 import logging
 import os
 from asyncio import CancelledError
 
-from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 
 from bot import sessions, speedups
+from bot.channels.collect import ReplyCollector
 from bot.channels.inbound import BUSY_REPLY, admit
 
 logger = logging.getLogger(__name__)
@@ -70,6 +76,31 @@ def refusal(status: int, error: str) -> response.HTTPResponse:
     return response.json({"error": error}, status=status)
 
 
+NO_CLAUSE = "没有这一条：东发〔2022〕26号的条款为第（一）条至第（十四）条。"
+
+
+@functools.lru_cache(maxsize=1)
+def knowledge_base():
+    from policy_kb.paths import DEFAULT_DB
+    from policy_kb.query import KB
+
+    return KB(os.environ.get("POLICY_KB_DB", DEFAULT_DB))
+
+
+def clause_json(number: int) -> dict | None:
+    """A clause as a citation opens it: number, citation, title, verbatim text, responsible units."""
+    clause = knowledge_base().clause(number) if 0 < number < 100 else None
+    if clause is None:
+        return None
+    return {
+        "clause": clause.number,
+        "citation": clause.citation,
+        "title": clause.title,
+        "text": clause.text,
+        "units": list(clause.units),
+    }
+
+
 class SafeRestInput(RestInput):
     @classmethod
     def name(cls) -> str:
@@ -86,6 +117,13 @@ class SafeRestInput(RestInput):
         @webhook.route("/", methods=["GET"])
         async def health(request: Request):
             return response.json({"status": "ok"})
+
+        @webhook.route("/clause/<number:int>", methods=["GET"])
+        async def clause(request: Request, number: int):
+            found = clause_json(number)
+            if found is None:
+                return refusal(404, NO_CLAUSE)
+            return response.json(found, headers={"Cache-Control": "no-cache"})
 
         @webhook.route("/session", methods=["POST"])
         async def new_session(request: Request):
@@ -115,7 +153,7 @@ class SafeRestInput(RestInput):
                     metadata = body["metadata"]
             else:
                 return refusal(400, "缺少 session（或集成方的 sender）：请先 POST /webhooks/rest/session 获取会话。")
-            collector = CollectingOutputChannel()
+            collector = ReplyCollector()
             try:
                 await on_new_message(
                     UserMessage(

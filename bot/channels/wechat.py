@@ -43,7 +43,7 @@ from collections import OrderedDict
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Set, Tuple
 
 from defusedxml import ElementTree as SafeXML
-from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.core.channels.channel import InputChannel, UserMessage
 from redis.exceptions import RedisError
 from sanic import Blueprint, response
 from sanic.request import Request
@@ -55,6 +55,7 @@ from wechatpy.utils import WeChatSigner
 
 from bot import sessions, speedups
 from bot.channels import wechat_menu
+from bot.channels.collect import ReplyCollector
 from bot.channels.inbound import BUSY_REPLY, admit
 from bot.channels.wechat_api import WeChatAPI, mask
 from bot.channels.wechat_dedup import CUSTOMER_SERVICE, PASSIVE, DedupCache, Entry, RedisDedup, message_key
@@ -582,7 +583,7 @@ class WeChatInput(InputChannel):
         self._keep(self._deliver_when_done(entry, openid))
 
     async def _run_bot(self, on_new_message, msg, text: str) -> List[str]:
-        collector = CollectingOutputChannel()
+        collector = ReplyCollector()
         message_id = getattr(msg, "id", 0) or None
         user_message = UserMessage(
             admit(text),

@@ -30,9 +30,12 @@
     input: document.getElementById("input"),
     send: document.getElementById("send"),
     suggestions: document.getElementById("suggestions"),
-    newChat: document.getElementById("new-chat")
+    newChat: document.getElementById("new-chat"),
+    announce: document.getElementById("announce")
   };
 
+  var Cards = window.DongchuanCards;
+  var panel = new Cards.Panel(document.getElementById("clause-panel"), window.location.href);
   var busy = false;
   var failed = null;             // the message that could not be delivered: {index, text}
   var state = load();
@@ -50,7 +53,8 @@
   }
 
   function isMessage(m) {
-    return m && (m.from === "user" || m.from === "bot") && (typeof m.text === "string" || Array.isArray(m.buttons));
+    return m && (m.from === "user" || m.from === "bot") &&
+      (typeof m.text === "string" || Array.isArray(m.buttons) || Cards.isReply(m.custom));
   }
 
   function save() {
@@ -73,13 +77,43 @@
     }
   }
 
+  // A citation in an answer (第（二）条) opens the clause's text.
+  var CITATION = /第（([一二三四五六七八九十]{1,3})）条/g;
+  var NUMERALS = "一二三四五六七八九";
+
+  function clauseNumber(numeral) {
+    if (numeral === "十") { return 10; }
+    if (numeral.charAt(0) === "十") { return 10 + NUMERALS.indexOf(numeral.charAt(1)) + 1; }
+    return NUMERALS.indexOf(numeral) + 1;
+  }
+
+  function appendCited(parent, text) {
+    var last = 0;
+    text.replace(CITATION, function (match, numeral, offset) {
+      var number = clauseNumber(numeral);
+      if (number < 1 || number > 14) { return match; }
+      if (offset > last) { parent.appendChild(document.createTextNode(text.slice(last, offset))); }
+      var b = document.createElement("button");
+      b.type = "button";
+      b.className = "cite inline";
+      b.textContent = match;
+      b.setAttribute("aria-label", "查看" + match + "原文");
+      b.setAttribute("aria-haspopup", "dialog");
+      b.addEventListener("click", function () { panel.open(number, [], b); });
+      parent.appendChild(b);
+      last = offset + match.length;
+      return match;
+    });
+    if (last < text.length) { parent.appendChild(document.createTextNode(text.slice(last))); }
+  }
+
   function appendText(parent, text) {
     var last = 0;
     text.replace(LINK, function (match, _g, offset) {
       var url = match.replace(/[.,;:!?]+$/, "");
       var href = safeHref(url);
       if (!href) { return match; }
-      if (offset > last) { parent.appendChild(document.createTextNode(text.slice(last, offset))); }
+      if (offset > last) { appendCited(parent, text.slice(last, offset)); }
       var a = document.createElement("a");
       a.href = href;
       a.textContent = url;
@@ -90,14 +124,45 @@
       last = offset + url.length;
       return match;
     });
-    if (last < text.length) { parent.appendChild(document.createTextNode(text.slice(last))); }
+    if (last < text.length) { appendCited(parent, text.slice(last)); }
+  }
+
+  function renderReply(wrap, message) {
+    var reply = message.custom;
+    var hooks = {
+      used: !!message.used,
+      cite: function (clause, quotes, opener) { panel.open(clause, quotes, opener); },
+      ask: function (payload, title) {
+        if (busy) { return false; }
+        message.used = true;
+        save();
+        ask(payload, title);
+        return true;
+      }
+    };
+    wrap.appendChild(Cards.render(reply, hooks));
+    if (message.text) {   // the same answer as text: to read aloud, copy or compare
+      var details = document.createElement("details");
+      details.className = "as-text";
+      var summary = document.createElement("summary");
+      summary.textContent = "文字版";
+      details.appendChild(summary);
+      var p = document.createElement("p");
+      p.className = "bubble bot";
+      appendText(p, message.text);
+      details.appendChild(p);
+      wrap.appendChild(details);
+    }
+    if (reply.suggestions && reply.suggestions.length) { wrap.appendChild(Cards.quickReplies(reply, hooks)); }
   }
 
   function render(message, index) {
     var wrap = document.createElement("div");
     wrap.className = "msg " + message.from;
     wrap.dataset.index = String(index);
-    if (message.text) {
+    if (message.from === "bot" && Cards.isReply(message.custom)) {
+      renderReply(wrap, message);
+    } else if (message.text) {
       var bubble = document.createElement("p");
       bubble.className = "bubble " + message.from;
       if (message.from === "bot") {
@@ -150,9 +215,17 @@
     scrollDown();
   }
 
+  function announce(message) {
+    if (message.from !== "bot") { return; }
+    var said = Cards.isReply(message.custom) ? message.custom.headline : (message.text || "").split("\n")[0];
+    els.announce.textContent = "";
+    window.setTimeout(function () { els.announce.textContent = "助手：" + said; }, 50);
+  }
+
   function add(message) {
     state.messages.push(message);
     save();
+    announce(message);
     if (state.messages.length > MAX_STORED) { renderAll(); return; }
     els.messages.appendChild(render(message, state.messages.length - 1));
     scrollDown();
@@ -232,8 +305,9 @@
         add({ from: "bot", text: "（没有收到答复，请换个说法再问一次。）" });
       }
       replies.forEach(function (r) {
-        if (r && (r.text || r.image || (r.buttons && r.buttons.length))) {
-          add({ from: "bot", text: r.text || "", buttons: r.buttons || [], image: r.image || null });
+        var custom = r && Cards.isReply(r.custom) ? r.custom : null;
+        if (r && (r.text || r.image || (r.buttons && r.buttons.length) || custom)) {
+          add({ from: "bot", text: r.text || "", buttons: r.buttons || [], image: r.image || null, custom: custom });
         }
       });
     }).catch(function (err) {
