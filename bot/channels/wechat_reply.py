@@ -3,6 +3,8 @@
 WeChat shows one text bubble per reply and knows no buttons, so:
 
 * every message of one turn is merged into one text (blocks separated by a blank line);
+* a message that carries a structured reply (`custom`, docs/reply.schema.json) is drawn compact —
+  headline first, within 2048 bytes, its next questions numbered (:mod:`.reply_render`);
 * buttons become numbered lines ("1. 博士") and the user answers with the digit —
   :class:`NumberedChoices` remembers, per user, which payload each number stands for;
 * links (Markdown ``[text](url)``, URL buttons, images, attachments) become ``<a href>``,
@@ -17,6 +19,8 @@ import time
 import unicodedata
 from collections import OrderedDict
 from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple
+
+from bot.channels import reply_render
 
 MAX_TEXT_BYTES = 2048
 CHOICE_HINT = "（回复数字即可选择）"
@@ -64,11 +68,23 @@ def render_messages(messages: Sequence[Dict[str, Any]]) -> Tuple[str, List[Choic
     for message in messages:
         lines: List[str] = []
         text = message.get("text")
+        custom = message.get("custom")
+        compacted = reply_render.compact_message(message, len(choices) + 1)
+        follow_ups: List[Dict[str, str]] = []
+        if compacted is not None:
+            text, follow_ups = compacted
+        elif reply_render.is_reply(custom) and not custom.get("next_question"):
+            follow_ups = list(custom.get("suggestions") or [])  # a clause's text as it is, then what to ask next
         if text:
             lines.append(markdown_links(str(text).strip()))
-        custom = message.get("custom")
         if isinstance(custom, dict) and isinstance(custom.get("text"), str):
             lines.append(markdown_links(custom["text"].strip()))
+        for follow_up in follow_ups:
+            choices.append(Choice(follow_up["payload"]))
+        if follow_ups and compacted is None:
+            lines.append(
+                "　".join(f"{n}. {f['title']}" for n, f in enumerate(follow_ups, len(choices) - len(follow_ups) + 1))
+            )
         if message.get("image"):
             lines.append(link(str(message["image"]), "查看图片"))
         attachment = message.get("attachment")

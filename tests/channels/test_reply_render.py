@@ -1,0 +1,142 @@
+"""The structured reply as WeChat text (bot/channels/reply_render.py) and as REST `custom` (docs/reply.schema.json),
+on replies built from the knowledge base: headline first, at most 2048 bytes, the next questions numbered and
+answerable with the digit; the schema holds for every kind of answer; one message per utterance."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from actions import reply_adapter
+from bot.channels.collect import ReplyCollector
+from bot.channels.reply_render import MAX_BYTES, compact
+from bot.channels.wechat_reply import NumberedChoices, render_messages, split_utf8
+
+SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "docs" / "reply.schema.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(autouse=True)
+def fresh_kb(kb_path, monkeypatch):
+    import actions.kb
+
+    monkeypatch.setenv("POLICY_KB_DB", str(kb_path))
+    actions.kb.kb.cache_clear()
+    yield
+    actions.kb.kb.cache_clear()
+
+
+def amount_reply(policy, *ids: str) -> dict:
+    text = "\n".join(policy.item(i)["name"] for i in ids)
+    return reply_adapter.question_reply(text, {"items": list(ids), "aspects": ["amount"], "clause": int(ids[0][1:3])})
+
+
+def every_item_reply(policy) -> dict:
+    """A reply naming every item of the policy: far more than one WeChat message holds."""
+    reply = amount_reply(policy, "c02-phd")
+    reply["items"] = [reply_adapter._item(i) for i in policy.items]
+    return reply
+
+
+def test_the_schema_is_a_valid_json_schema_and_refuses_what_it_must():
+    jsonschema.Draft202012Validator.check_schema(SCHEMA)
+    validator = jsonschema.Draft202012Validator(SCHEMA)
+    good = {
+        "schema": "dongchuan-reply/1",
+        "aspect": "amount",
+        "headline": "…",
+        "items": [],
+        "citations": [],
+        "units": [],
+        "silences": [],
+        "next_question": None,
+        "suggestions": [],
+    }
+    assert not list(validator.iter_errors(good))
+    for broken in (
+        {**good, "schema": "other/1"},
+        {**good, "headline": ""},
+        {**good, "extra": 1},
+        {**good, "citations": [{"clause": 15, "citation": "第（十五）条", "title": "x", "quotes": []}]},
+        {k: v for k, v in good.items() if k != "suggestions"},
+    ):
+        assert list(validator.iter_errors(broken)), broken
+
+
+def test_replies_of_every_kind_follow_the_schema_and_quote_their_clause(policy):
+    validator = jsonschema.Draft202012Validator(SCHEMA)
+    replies = [amount_reply(policy, "c02-phd", "c01-flexible-talent"), every_item_reply(policy)]
+    for aspect in ("payment", "conditions", "units", "payer", "clause_text"):
+        replies.append(
+            reply_adapter.question_reply(
+                "答复", {"items": ["c10-township-health-intermediate"], "aspects": [aspect], "clause": 10}
+            )
+        )
+    replies.append(
+        reply_adapter.self_check_reply(
+            "自查结果", {"age": 36, "degree": "硕士", "full_time": True}, [], "public_institution_post"
+        )
+    )
+    for reply in replies:
+        errors = [e.message for e in validator.iter_errors(reply)]
+        assert not errors, (reply["aspect"], errors)
+        for citation in reply["citations"]:
+            text = policy.clause(citation["clause"])["text"]
+            assert all(q in text for q in citation["quotes"]), citation  # a highlight is always found
+
+
+@pytest.mark.parametrize("which", ["one", "self-check", "every item"])
+def test_wechat_text_is_headline_first_within_2048_bytes_with_numbered_follow_ups(policy, which):
+    reply = {
+        "one": lambda: amount_reply(policy, "c02-phd"),
+        "self-check": lambda: reply_adapter.self_check_reply(
+            "", {"age": 36, "degree": "硕士", "full_time": True}, [], "public_institution_post"
+        ),
+        "every item": lambda: every_item_reply(policy),
+    }[which]()
+    text, follow_ups = compact(reply)
+    assert len(text.encode("utf-8")) <= MAX_BYTES
+    assert text.split("\n")[0] == reply["headline"]
+    assert follow_ups == reply["suggestions"]
+    numbered = text.split("\n")[-1]
+    for n, s in enumerate(follow_ups, 1):
+        assert f"{n}. {s['title']}" in numbered
+    assert "第（" in text  # the clause is cited
+    whole, _ = render_messages([{"text": "（完整答复）" * 500, "custom": reply}])
+    assert len(split_utf8(whole)) == 1, "the compact answer is one WeChat message"
+
+
+def test_a_digit_sends_the_follow_up_it_numbers(policy):
+    reply = amount_reply(policy, "c02-phd")
+    _text, choices = render_messages([{"text": "完整答复", "custom": reply}])
+    memory = NumberedChoices()
+    memory.remember("openid", choices)
+    titles = [s["title"] for s in reply["suggestions"]]
+    picked = memory.resolve("openid", str(titles.index("原文") + 1))
+    assert picked.payload == reply["suggestions"][titles.index("原文")]["payload"]
+
+
+def test_a_self_check_asking_a_number_does_not_number_its_only_follow_up(policy):
+    reply = reply_adapter.self_check_reply("", {"degree": "硕士", "full_time": True}, [], "age")
+    text, follow_ups = compact(reply)
+    assert follow_ups == []  # "36" answers the age; "1" must not mean 不知道
+    assert text.split("\n")[-1] == policy.profile["age"]["question"]
+
+
+def test_a_reply_without_structure_is_rendered_as_before():
+    text, choices = render_messages([{"text": "第一行\n第二行", "buttons": [{"title": "甲", "payload": "/a"}]}])
+    assert text.startswith("第一行\n第二行\n1. 甲") and choices[0].payload == "/a"
+
+
+def test_an_utterance_with_custom_is_one_message_and_without_is_collected_as_rasa_does():
+    collector = ReplyCollector()
+    custom = {"schema": "dongchuan-reply/1", "headline": "h"}
+    asyncio.run(collector.send_response("u", {"text": "甲\n\n乙", "custom": custom}))
+    assert collector.messages == [{"recipient_id": "u", "text": "甲\n\n乙", "custom": custom}]
+    asyncio.run(collector.send_response("u", {"text": "丙\n\n丁"}))
+    assert [m["text"] for m in collector.messages[1:]] == ["丙", "丁"]
+    asyncio.run(collector.send_response("u", {"custom": {"only": 1}}))
+    assert collector.messages[-1] == {"recipient_id": "u", "custom": {"only": 1}}
