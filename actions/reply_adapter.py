@@ -104,7 +104,7 @@ def _item(item: dict, result=None, count: int | None = None) -> dict:
     for leaf in result.met + list(decided.values()):
         out["conditions"].append(
             {"label": leaf.label, "status": leaf.status, "quote": leaf.quote}
-            | ({"explain": leaf.explain()} if leaf.status != "met" else {})
+            | ({"explain": leaf.explain()} if leaf.status == "unmet" else {})
         )
     out["near_misses"] = [m.text for m in result.near_misses]
     return out
@@ -128,18 +128,32 @@ def _citations(items: list[dict], clause: int | None) -> list[dict]:
     return out
 
 
-def _suggestions(aspect: str, next_field: str | None) -> list[dict]:
+def _suggestions(aspect: str, next_field: str | None, clause: int | None = None) -> list[dict]:
     if next_field:
         spec = policy().profile[next_field]
         values = spec.get("values") or (["是", "否"] if spec["type"] == "bool" else [])
         return [{"title": v, "payload": v} for v in values] + [{"title": "不知道", "payload": "不知道"}]
-    return [{"title": FOLLOW_UPS[a][0], "payload": FOLLOW_UPS[a][1]} for a in NEXT_BY_ASPECT.get(aspect, ())]
+    out = [{"title": FOLLOW_UPS[a][0], "payload": FOLLOW_UPS[a][1]} for a in NEXT_BY_ASPECT.get(aspect, ())]
+    for s in out:  # 原文 of the clause this answer rests on, whatever the conversation's topic becomes
+        if s["title"] == FOLLOW_UPS["clause_text"][0] and clause:
+            s["payload"] = clause_citation(clause) + s["payload"]
+    return out
+
+
+SILENT = ("原文未", "原文没有")
 
 
 def _silences(text: str) -> list[str]:
+    """What the answer says the text does not say: the document's silences it quotes, then its own lines that
+    say so (原文未写明发放方式), so a card never drops them."""
     notes = [s["note"] for s in policy().document.get("silences", [])]
     notes += [n["note"].rstrip("：") for n in policy().document.get("not_in_text", [])]
-    return [n for n in notes if n in text]
+    found = [n for n in notes if n in text]
+    for line in text.split("\n"):
+        line = line.strip()
+        if any(w in line for w in SILENT) and not any(n in line for n in found) and line not in found:
+            found.append(line)
+    return found
 
 
 def self_check_reply(text: str, profile: dict, skipped: list[str], next_field: str | None) -> dict:
@@ -185,7 +199,8 @@ def _headline(aspect: str, items: list[dict], clause: int | None, text: str) -> 
             tail = f" · {sched['text'].split('，即', 1)[-1]}"
         elif sched.get("kind") == "monthly":
             tail = f" · {sched['text'].split('，', 1)[-1]}"
-        return f"{i['name']}：{i['amount']['text']}{tail}"
+        flags = [d["flag"] for d in i["discretion"] if d["flag"] not in i["amount"]["text"] + tail]
+        return f"{i['name']}：{i['amount']['text']}{tail}" + (f"，须“{'”“'.join(flags)}”" if flags else "")
     if aspect == "payment" and i.get("schedule"):
         return f"{i['name']}：{i['schedule']['text']}"
     if aspect == "payer" and i.get("payer"):
@@ -215,7 +230,7 @@ def question_reply(text: str, topic: dict) -> dict | None:
         "units": _units(items) or (list(policy().clause(clause)["units"]) if clause else []),
         "silences": _silences(text),
         "next_question": None,
-        "suggestions": _suggestions(aspect, None),
+        "suggestions": _suggestions(aspect, None, items[0]["clause"] if items else clause),
     }
 
 
@@ -230,12 +245,10 @@ def attach(dispatcher, events: list) -> None:
         return
     message = texts[-1]
     if topic.get("intent") == "self_check" and isinstance(set_slots.get("profile"), dict):
-        stored = dict(set_slots["profile"])
-        skipped = list(stored.pop("_skipped", []))
-        from .base import facts_from_json, jsonable_facts
-
+        stored = set_slots["profile"]
+        facts = {k: v for k, v in stored.items() if not k.startswith("_")}
         reply = self_check_reply(
-            message["text"], jsonable_facts(facts_from_json(stored)), skipped, set_slots.get("requested_field")
+            message["text"], facts, list(stored.get("_skipped", [])), set_slots.get("requested_field")
         )
     else:
         reply = question_reply(message["text"], topic)

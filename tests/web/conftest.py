@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -145,3 +146,22 @@ def desk_page(browser):
         yield p
     finally:
         context.close()
+
+
+CREDENTIALS_ENTRY = "bot.web.channel.WebChatPage: {}"
+
+
+@pytest.fixture(scope="module")
+def chat_url(request):
+    """The chat page in front of the real assistant: the session's servers, or WEBCHAT_URL when one is running."""
+    if os.environ.get(
+        "WEBCHAT_URL"
+    ):  # an assistant already running (`make run`): http://localhost:5005/webhooks/webchat/
+        return os.environ["WEBCHAT_URL"]
+    rest_url = request.getfixturevalue("assistant")  # the session's servers (tests/conftest.py)
+    url = rest_url.replace("/rest/webhook", "/webchat/")
+    try:
+        urllib.request.urlopen(url, timeout=10).close()
+    except urllib.error.HTTPError as e:
+        pytest.fail(f"the chat page is not served ({e.code} for {url}): credentials.yml needs `{CREDENTIALS_ENTRY}`")
+    return url

@@ -6,7 +6,7 @@ WebChatPage channel, registered the way Rasa registers channels, plus a scripted
 POST /webhooks/rest/session hands out numbered session tokens as the real channel hands out signed ones; a
 token it did not issue is 403, as the real channel answers a forged one. Scripted replies (by message): 博士… → an answer citing 第（二）条; 链接 → a download link and text that looks like
 HTML; 按钮 → buttons; 出错 → HTTP 500; 慢 → a reply after 1.5 s; anything else → an echo. Every message is
-recorded; GET /fake/log returns them.
+recorded; GET /fake/log returns them. GET /webhooks/rest/clause/<n> is the real channel's clause view.
 """
 
 from __future__ import annotations
@@ -84,6 +84,13 @@ def main(port: int) -> None:
         if "慢" in text:
             await asyncio.sleep(1.5)
         return response.json(reply(body["session"], text))
+
+    @app.get("/webhooks/rest/clause/<number:int>")
+    async def clause(request, number: int):  # the real channel's clause view, from the knowledge base
+        from bot.channels.rest import clause_json
+
+        found = clause_json(number)
+        return response.json(found) if found else response.json({"error": "没有这一条"}, status=404)
 
     @app.get("/fake/log")
     async def log(request):

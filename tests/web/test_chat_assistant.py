@@ -4,29 +4,9 @@ Screenshots: build/artifacts/web/chat-*.png."""
 
 from __future__ import annotations
 
-import os
-import urllib.error
-import urllib.request
-
 import pytest
 
 pytestmark = [pytest.mark.model, pytest.mark.servers]
-CREDENTIALS_ENTRY = "bot.web.channel.WebChatPage: {}"
-
-
-@pytest.fixture(scope="module")
-def chat_url(request):
-    if os.environ.get(
-        "WEBCHAT_URL"
-    ):  # an assistant already running (`make run`): http://localhost:5005/webhooks/webchat/
-        return os.environ["WEBCHAT_URL"]
-    rest_url = request.getfixturevalue("assistant")  # the session's servers (tests/conftest.py)
-    url = rest_url.replace("/rest/webhook", "/webchat/")
-    try:
-        urllib.request.urlopen(url, timeout=10).close()
-    except urllib.error.HTTPError as e:
-        pytest.fail(f"the chat page is not served ({e.code} for {url}): credentials.yml needs `{CREDENTIALS_ENTRY}`")
-    return url
 
 
 def replies(page) -> list[str]:

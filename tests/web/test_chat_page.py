@@ -14,6 +14,8 @@ import urllib.request
 
 import pytest
 
+from .axe import axe_violations
+
 pytestmark = pytest.mark.servers
 
 
@@ -218,3 +220,21 @@ def test_a_link_with_a_question_sends_it_once(page, fake_assistant, artifacts):
     assert len(received(fake_assistant)) == before + 1  # … so a reload does not resend
     assert page.locator("#messages .msg.user").count() == 1
     page.screenshot(path=str(artifacts / "chat-fake-link-question.png"))
+
+
+def test_a_citation_in_text_opens_the_clause_and_the_page_passes_axe(page, fake_assistant, artifacts, policy):
+    page.goto(url_of(fake_assistant))
+    assert axe_violations(page) == []  # the empty page: no WCAG 2.1 A/AA violation
+    ask(page, "博士")
+    wait_reply(page, 1)
+    cite = page.locator("#messages .msg.bot button.cite.inline")
+    assert cite.inner_text() == "第（二）条" and cite.get_attribute("aria-label") == "查看第（二）条原文"
+    cite.click()
+    dialog = page.locator("#clause-panel")
+    assert dialog.is_visible()
+    page.locator("#clause-text").filter(has_text=policy.clause(2)["text"][:12]).wait_for()
+    assert page.locator("#clause-text").inner_text() == policy.clause(2)["text"]
+    assert axe_violations(page) == []  # with the panel open
+    page.keyboard.press("Escape")
+    assert not dialog.is_visible() and page.evaluate("document.activeElement.classList.contains('cite')")
+    assert not page.errors

@@ -143,7 +143,16 @@
     return b;
   }
 
-  function itemCard(item, reply, hooks) {
+  // What is one tap away on a card: a disclosure with its count in the summary.
+  function disclosure(summaryText, content, open) {
+    var d = el("details", "more");
+    if (open) { d.open = true; }
+    d.appendChild(el("summary", "", summaryText));
+    d.appendChild(content);
+    return d;
+  }
+
+  function itemCard(item, reply, hooks, primary) {
     var card = el("section", "item" + (item.verdict ? " verdict-" + item.verdict : ""));
     var head = el("h3", "item-name");
     if (item.verdict && VERDICT[item.verdict]) {
@@ -158,20 +167,31 @@
       amount.appendChild(el("span", "amount-value", item.amount.text));
       card.appendChild(amount);
     }
-    (item.discretion || []).forEach(function (d) {
-      if (item.schedule && item.schedule.text.indexOf(d.flag) !== -1) { return; }  // said with the schedule
-      card.appendChild(el("p", "discretion", "原文写有“" + d.flag + "”：以责任单位认定为准。"));
-    });
-    var sched = item.schedule;
-    if (sched && (sched.kind === "yearly_share" || sched.kind === "monthly" || reply.aspect === "payment")) {
-      card.appendChild(scheduleBlock(sched));
+    var flags = (item.discretion || []).filter(function (d) {   // what the schedule already says is not repeated
+      return !(item.schedule && item.schedule.text.indexOf(d.flag) !== -1);
+    }).map(function (d) { return "“" + d.flag + "”"; });
+    if (flags.length) {
+      card.appendChild(el("p", "discretion", "原文写有" + flags.join("") + "，以责任单位认定为准。"));
     }
+    var sched = item.schedule;
+    var drawn = sched && (sched.kind === "yearly_share" || sched.kind === "monthly" || reply.aspect === "payment");
+    // the answer's own item shows its schedule; the others keep theirs one tap away
+    var more = el("div", "more-body");
+    if (drawn) { (primary ? card : more).appendChild(scheduleBlock(sched)); }
     if (item.conditions && item.conditions.length) {
-      card.appendChild(el("h4", "conditions-title", item.verdict ? "条件核对" : "条件"));
-      card.appendChild(checklist(item.conditions));
+      if (item.verdict) {          // a self-check: the checklist is the answer
+        card.appendChild(el("h4", "conditions-title", "条件核对"));
+        card.appendChild(checklist(item.conditions));
+      } else {
+        var conditions = el("div", "");
+        conditions.appendChild(checklist(item.conditions));
+        var asked = primary && (reply.aspect === "conditions" || reply.aspect === "eligibility");
+        card.appendChild(disclosure("条件（" + item.conditions.length + "项）", conditions, asked));
+      }
     }
     (item.near_misses || []).forEach(function (t) { card.appendChild(el("p", "near-miss", "提示：" + t)); });
-    if (item.payer) { card.appendChild(el("p", "payer", "资金：" + item.payer)); }
+    if (item.payer) { (primary || reply.aspect === "payer" ? card : more).appendChild(el("p", "payer", "资金：" + item.payer)); }
+    if (more.childNodes.length) { card.appendChild(disclosure("怎么发、谁出钱", more, false)); }
     if (item.units && item.units.length && reply.aspect === "self_check") {
       card.appendChild(el("p", "units", "责任单位：" + item.units.join("、")));
     }
@@ -187,8 +207,7 @@
     card.setAttribute("aria-labelledby", headline.id);
     card.appendChild(headline);
     var items = reply.items || [];
-    // a self-check over many benefits: the decided ones open, the rest one tap away
-    items.forEach(function (item) { card.appendChild(itemCard(item, reply, hooks)); });
+    items.forEach(function (item, i) { card.appendChild(itemCard(item, reply, hooks, i === 0)); });
     (reply.silences || []).forEach(function (s) { card.appendChild(el("p", "silence", s)); });
     if (reply.units && reply.units.length && reply.aspect !== "self_check") {
       card.appendChild(el("p", "units", "责任单位：" + reply.units.join("、")));

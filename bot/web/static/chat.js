@@ -127,9 +127,8 @@
     if (last < text.length) { appendCited(parent, text.slice(last)); }
   }
 
-  function renderReply(wrap, message) {
-    var reply = message.custom;
-    var hooks = {
+  function replyHooks(message) {
+    return {
       used: !!message.used,
       cite: function (clause, quotes, opener) { panel.open(clause, quotes, opener); },
       ask: function (payload, title) {
@@ -140,6 +139,11 @@
         return true;
       }
     };
+  }
+
+  function renderReply(wrap, message) {
+    var reply = message.custom;
+    var hooks = replyHooks(message);
     wrap.appendChild(Cards.render(reply, hooks));
     if (message.text) {   // the same answer as text: to read aloud, copy or compare
       var details = document.createElement("details");
@@ -156,11 +160,17 @@
     if (reply.suggestions && reply.suggestions.length) { wrap.appendChild(Cards.quickReplies(reply, hooks)); }
   }
 
+  function appendQuickReplies(wrap, message) {
+    var reply = message.custom;
+    if (!reply.suggestions || !reply.suggestions.length) { return; }
+    wrap.appendChild(Cards.quickReplies(reply, replyHooks(message)));
+  }
+
   function render(message, index) {
     var wrap = document.createElement("div");
     wrap.className = "msg " + message.from;
     wrap.dataset.index = String(index);
-    if (message.from === "bot" && Cards.isReply(message.custom)) {
+    if (message.from === "bot" && Cards.isReply(message.custom) && message.custom.items.length) {
       renderReply(wrap, message);
     } else if (message.text) {
       var bubble = document.createElement("p");
@@ -171,6 +181,9 @@
         bubble.textContent = message.text;
       }
       wrap.appendChild(bubble);
+    }
+    if (message.from === "bot" && Cards.isReply(message.custom) && !message.custom.items.length) {
+      appendQuickReplies(wrap, message);   // the text is the answer (a clause verbatim): no card, the next questions
     }
     if (message.image) {
       var href = safeHref(message.image);
