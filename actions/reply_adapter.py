@@ -1,10 +1,11 @@
-"""TEMPORARY (issue #19, until #13's reply model lands): the structured reply of an answer, built in ONE place from
+"""TEMPORARY (issue #19, until #13's reply model lands: policy_kb/reply.py on branch `structure`): the structured reply of an answer, built in ONE place from
 what today's actions already decided — the topic they set (items, clause, aspects, verdicts) and the profile.
 
-The dict follows docs/reply.schema.json and travels as the message's `custom` beside its unchanged text; the chat
+The dict is the JSON form of #13's `Reply` (/work/coord/reply_model.md: `Reply.to_json()`, empty fields left out)
+with `schema` added — docs/reply.schema.json — and travels as the message's `custom` beside its unchanged text; the chat
 page draws it as cards, WeChat as compact text (bot/channels/reply_render.py). Every value is read from policy_kb
 (items, clauses, the engine's report); nothing is typed here. When the composer of #13 returns a reply model,
-`attach()` is replaced by serialising that model, and this module goes.
+`attach()` is replaced by `{"schema": SCHEMA, **reply.to_json()}` in its one utter(), and this module goes.
 """
 
 from __future__ import annotations
@@ -38,93 +39,105 @@ NEXT_BY_ASPECT = {
     "clause_text": ("amount", "payment", "units", "self_check"),
     "detail": ("payment", "units", "clause_text", "self_check"),
 }
-VERDICT = {ELIGIBLE: "eligible", NOT_ELIGIBLE: "not_eligible", UNDETERMINED: "undetermined"}
 
 
-def _schedule(item: dict, count: int | None = None) -> dict | None:
-    amount, payment = item.get("amount"), item.get("payment") or {}
-    s = schedule(amount, payment, count)
-    if s is None:
-        return None
-    rule, basis = payment.get("rule"), (amount or {}).get("basis")
-    out: dict = {"text": s.text, "after_assessment": bool(payment.get("after_assessment"))}
-    if payment.get("quote"):
-        out["quote"] = payment["quote"]
-    if rule == "yearly_share" and s.years and s.per_year:
-        out |= {"kind": "yearly_share", "share": payment["share"], "years": s.years, "per_year": s.per_year}
-        out["instalments"] = [s.per_year] * s.years
-        out["total"] = s.total
-    elif basis == "per_month" and s.per_year:
-        out |= {"kind": "monthly", "per_month": amount["max"], "per_year": s.per_year}
-    elif basis == "per_year" and s.per_year:
-        out |= {"kind": "yearly", "per_year": s.per_year}
-    else:
-        out |= {"kind": "other"}
-        if s.total is not None:
-            out["total"] = s.total
-    out["ceiling"] = bool((amount or {}).get("ceiling"))
-    return out
+STATUS = {"met": "met", "unmet": "unmet", "unknown": "to_confirm"}
+
+
+def _compact(value):
+    """As policy_kb/reply.py's Reply.to_json(): None, "", [] and False are left out."""
+    if isinstance(value, dict):
+        return {k: _compact(v) for k, v in value.items() if v not in (None, "", [], False)}
+    if isinstance(value, (list, tuple)):
+        return [_compact(v) for v in value]
+    return value
+
+
+def _citation(number: int, quote: str = "") -> dict:
+    """A clause cited, with the offsets of `quote` in its verbatim text when it stands there as written."""
+    c: dict = {"clause": number, "citation": clause_citation(number), "quote": quote}
+    at = policy().clause(number)["text"].find(quote) if quote else -1
+    if at >= 0:
+        c |= {"start": at, "end": at + len(quote)}
+    return c
+
+
+def _item(item: dict, result=None, count: int | None = None) -> dict:
+    number = int(item["id"][1:3])
+    amount = item.get("amount")
+    payment = item.get("payment") or {}
+    sched = schedule(amount, payment, count)
+    status, explanations = {}, {}
+    if result is not None:
+        for leaf in result.met + result.failed + result.missing:
+            status[leaf.id] = STATUS[leaf.status]
+            if leaf in result.failed:
+                explanations[leaf.id] = leaf.explain()
+    payer = (item.get("payer") or {}).get("name") or item.get("payer_note")
+    return {
+        "item": item["id"],
+        "name": item["name"],
+        "kind": item["kind"],
+        "citation": _citation(number),
+        "verdict": result.verdict if result is not None else None,
+        "amount": {
+            "text": describe_amount(amount, item.get("beneficiary", "person")),
+            **{k: amount.get(k) for k in ("min", "max", "rate", "basis")},
+            "ceiling": bool(amount.get("ceiling")),
+            "quote": _citation(number, amount["quote"]) if amount.get("quote") else None,
+        }
+        if amount
+        else None,
+        "payment": {
+            "text": sched.text,
+            "rule": payment.get("rule"),
+            "per_year": sched.per_year,
+            "years": sched.years,
+            "total": sched.total,
+            "payer": payer,
+            "quote": _citation(number, payment["quote"]) if payment.get("quote") else None,
+        }
+        if sched
+        else None,
+        "conditions": [
+            {
+                "label": leaf["label"],
+                "status": status.get(leaf.get("id")),
+                "explanation": explanations.get(leaf.get("id"), ""),
+                "quote": _citation(number, leaf["quote"]) if leaf.get("quote") else None,
+                "id": leaf.get("id"),
+                "field": leaf.get("field"),
+            }
+            for leaf in _leaves(item.get("conditions") or {})
+        ]
+        if item.get("conditions")
+        else [],
+        "target": (item.get("target") or {}).get("text", ""),
+        "measure": (item.get("measure") or {}).get("text", ""),
+        "discretion": [d["flag"] for d in item.get("discretion") or []],
+        "notes": [a["note"] for a in item.get("ambiguities") or []],
+        "near_misses": [m.text for m in result.near_misses] if result is not None else [],
+        "units": list(policy().clause(number)["units"]),
+    }
 
 
 def _leaves(node: dict) -> list[dict]:
     if "all" in node or "any" in node:
         return [leaf for c in node.get("all", node.get("any")) for leaf in _leaves(c)]
-    return [node]
-
-
-def _item(item: dict, result=None, count: int | None = None) -> dict:
-    number = int(item["id"][1:3])
-    money = describe_amount(item.get("amount"), item.get("beneficiary", "person"))
-    out: dict = {"id": item["id"], "name": item["name"], "clause": number, "citation": clause_citation(number)}
-    if money:
-        amount = item["amount"]
-        out["amount"] = {"text": money, "quote": amount.get("quote", "")}
-        out["amount"] |= {k: amount[k] for k in ("min", "max", "rate", "basis", "ceiling") if k in amount}
-    sched = _schedule(item, count)
-    if sched and money:
-        out["schedule"] = sched
-    payer = (item.get("payer") or {}).get("name") or item.get("payer_note")
-    if payer:
-        out["payer"] = payer
-    out["discretion"] = [{"flag": d["flag"], "quote": d["quote"]} for d in item.get("discretion") or []]
-    out["units"] = list(policy().clause(number)["units"])
-    if result is None:
-        out["conditions"] = (
-            [
-                {"label": leaf["label"], "status": None, "quote": leaf["quote"]}
-                for leaf in _leaves(item.get("conditions") or {})
-            ]
-            if item.get("conditions")
-            else []
-        )
-        return out
-    out["verdict"] = VERDICT[result.verdict]
-    decided = {leaf.id: leaf for leaf in result.failed + result.missing}
-    out["conditions"] = []
-    for leaf in result.met + list(decided.values()):
-        out["conditions"].append(
-            {"label": leaf.label, "status": leaf.status, "quote": leaf.quote}
-            | ({"explain": leaf.explain()} if leaf.status == "unmet" else {})
-        )
-    out["near_misses"] = [m.text for m in result.near_misses]
-    return out
+    return [node] if node else []
 
 
 def _citations(items: list[dict], clause: int | None) -> list[dict]:
-    by_clause: dict[int, list[str]] = {}
+    """Every clause the reply cites, each quoted span once (the clause as a whole when nothing is quoted)."""
+    out: list[dict] = []
     for i in items:
-        quotes = by_clause.setdefault(i["clause"], [])
-        for q in [(i.get("amount") or {}).get("quote"), (i.get("schedule") or {}).get("quote")] + [
-            c["quote"] for c in i.get("conditions") or []
-        ]:
-            if q and q not in quotes:
-                quotes.append(q)
-    if clause and clause not in by_clause:
-        by_clause[clause] = []
-    out = []
-    for number, quotes in by_clause.items():
-        c = policy().clause(number)
-        out.append({"clause": number, "citation": clause_citation(number), "title": c["title"], "quotes": quotes})
+        spans = [(i.get("amount") or {}).get("quote"), (i.get("payment") or {}).get("quote")]
+        spans += [c.get("quote") for c in i.get("conditions") or []]
+        for span in [i["citation"]] + [q for q in spans if q]:
+            if span not in out:
+                out.append(span)
+    if clause and not any(c["clause"] == clause for c in out):
+        out.append(_citation(clause))
     return out
 
 
@@ -143,17 +156,31 @@ def _suggestions(aspect: str, next_field: str | None, clause: int | None = None)
 SILENT = ("原文未", "原文没有")
 
 
-def _silences(text: str) -> list[str]:
-    """What the answer says the text does not say: the document's silences it quotes, then its own lines that
-    say so (原文未写明发放方式), so a card never drops them."""
-    notes = [s["note"] for s in policy().document.get("silences", [])]
-    notes += [n["note"].rstrip("：") for n in policy().document.get("not_in_text", [])]
-    found = [n for n in notes if n in text]
+def _silences(text: str) -> list[dict]:
+    """What the answer says the text does not say: the document's silences it says, then its own lines that say
+    so (原文未写明发放方式), so a card never drops them."""
+    known = [(s["topic"], s["note"]) for s in policy().document.get("silences", [])]
+    known += [(n["topic"], n["note"].rstrip("：")) for n in policy().document.get("not_in_text", [])]
+    found = [{"topic": t, "note": n} for t, n in known if n in text]
     for line in text.split("\n"):
         line = line.strip()
-        if any(w in line for w in SILENT) and not any(n in line for n in found) and line not in found:
-            found.append(line)
+        if any(w in line for w in SILENT) and not any(f["note"] in line for f in found):
+            found.append({"topic": "answer", "note": line})
     return found
+
+
+def _reply(aspect: str, headline: str, items: list[dict], clause: int | None, text: str, **fields) -> dict:
+    units = _units(items) or (list(policy().clause(clause)["units"]) if clause else [])
+    reply = {
+        "aspect": aspect,
+        "headline": headline,
+        "items": items,
+        "units": units,
+        "citations": _citations(items, clause),
+        "silences": _silences(text),
+        **fields,
+    }
+    return {"schema": SCHEMA, **_compact(reply)}
 
 
 def self_check_reply(text: str, profile: dict, skipped: list[str], next_field: str | None) -> dict:
@@ -167,17 +194,16 @@ def self_check_reply(text: str, profile: dict, skipped: list[str], next_field: s
     counts = [(len(eligible), "符合"), (len(likely), "尚需确认"), (len(missed), "不符合")]
     said = "，".join(f"{label}{n}项" for n, label in counts if n)
     question = policy().profile[next_field]["question"] if next_field else None
-    return {
-        "schema": SCHEMA,
-        "aspect": "self_check",
-        "headline": f"自查结果：{said}" if said else "自查结果：还没有找到适用的待遇",
-        "items": items,
-        "citations": _citations(items, None),
-        "units": _units(items),
-        "silences": _silences(text) + list(report.notes),
-        "next_question": {"field": next_field, "text": question} if question else None,
-        "suggestions": _suggestions("self_check", next_field),
-    }
+    return _reply(
+        "self_check",
+        f"自查结果：{said}" if said else "自查结果：还没有找到适用的待遇",
+        items,
+        None,
+        text,
+        notes=list(report.notes),
+        next_questions=_suggestions("self_check", next_field),
+        lines=[("question", question)] if question else [],
+    )
 
 
 def _units(items: list[dict]) -> list[str]:
@@ -187,26 +213,24 @@ def _units(items: list[dict]) -> list[str]:
     return units
 
 
-def _headline(aspect: str, items: list[dict], clause: int | None, text: str) -> str:
+def _headline(aspect: str, items: list[dict], text: str) -> str:
     first_line = text.strip().split("\n", 1)[0]
     if not items:
         return first_line
     i = items[0]
+    pay = i.get("payment") or {}
     if aspect in ("amount", "year_total", "detail") and i.get("amount"):
-        sched = i.get("schedule") or {}
         tail = ""
-        if sched.get("kind") == "yearly_share":
-            tail = f" · {sched['text'].split('，即', 1)[-1]}"
-        elif sched.get("kind") == "monthly":
-            tail = f" · {sched['text'].split('，', 1)[-1]}"
-        flags = [d["flag"] for d in i["discretion"] if d["flag"] not in i["amount"]["text"] + tail]
+        if pay.get("rule") == "yearly_share" or i["amount"].get("basis") == "per_month":
+            tail = f" · {pay['text'].split('，即', 1)[-1].split('，', 1)[-1]}"
+        flags = [f for f in i["discretion"] if f not in i["amount"]["text"] + tail]
         return f"{i['name']}：{i['amount']['text']}{tail}" + (f"，须“{'”“'.join(flags)}”" if flags else "")
-    if aspect == "payment" and i.get("schedule"):
-        return f"{i['name']}：{i['schedule']['text']}"
-    if aspect == "payer" and i.get("payer"):
-        return f"{i['name']}：资金由{i['payer']}"
+    if aspect == "payment" and pay:
+        return f"{i['name']}：{pay['text']}"
+    if aspect == "payer" and pay.get("payer"):
+        return f"{i['name']}：资金由{pay['payer']}"
     if aspect == "units":
-        return f"{i['citation']} 责任单位：{'、'.join(i['units'])}"
+        return f"{i['citation']['citation']} 责任单位：{'、'.join(i['units'])}"
     return first_line
 
 
@@ -218,20 +242,11 @@ def question_reply(text: str, topic: dict) -> dict | None:
     if not ids and not clause:
         return None
     aspect = next((a for a in aspects if a in NEXT_BY_ASPECT), aspects[0] if aspects else "amount")
-    items = [_item(policy().item(i)) for i in ids[:3]]
-    if aspect == "clause_text" and clause:
-        items = []
-    return {
-        "schema": SCHEMA,
-        "aspect": aspect,
-        "headline": _headline(aspect, items, clause, text),
-        "items": items,
-        "citations": _citations(items, clause),
-        "units": _units(items) or (list(policy().clause(clause)["units"]) if clause else []),
-        "silences": _silences(text),
-        "next_question": None,
-        "suggestions": _suggestions(aspect, None, items[0]["clause"] if items else clause),
-    }
+    items = [] if aspect == "clause_text" and clause else [_item(policy().item(i)) for i in ids[:3]]
+    main = items[0]["citation"]["clause"] if items else clause
+    return _reply(
+        aspect, _headline(aspect, items, text), items, clause, text, next_questions=_suggestions(aspect, None, main)
+    )
 
 
 def attach(dispatcher, events: list) -> None:

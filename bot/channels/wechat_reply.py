@@ -73,8 +73,8 @@ def render_messages(messages: Sequence[Dict[str, Any]]) -> Tuple[str, List[Choic
         follow_ups: List[Dict[str, str]] = []
         if compacted is not None:
             text, follow_ups = compacted
-        elif reply_render.is_reply(custom) and not custom.get("next_question"):
-            follow_ups = list(custom.get("suggestions") or [])  # a clause's text as it is, then what to ask next
+        elif reply_render.is_reply(custom) and not reply_render.questions(custom):
+            follow_ups = list(custom.get("next_questions") or [])  # a clause's text as it is, then what to ask next
         if text:
             lines.append(markdown_links(str(text).strip()))
         if isinstance(custom, dict) and isinstance(custom.get("text"), str):

@@ -14,7 +14,7 @@
   var STATUS = {
     met: { mark: "✓", label: "已满足" },
     unmet: { mark: "✗", label: "不满足" },
-    unknown: { mark: "?", label: "待确认" }
+    to_confirm: { mark: "?", label: "待确认" }
   };
   var VERDICT = {
     eligible: { mark: "✓", label: "符合" },
@@ -23,7 +23,7 @@
   };
 
   function isReply(custom) {
-    return !!custom && typeof custom === "object" && custom.schema === SCHEMA && typeof custom.headline === "string";
+    return !!custom && typeof custom === "object" && custom.schema === SCHEMA && typeof custom.aspect === "string";
   }
 
   // 250000 → 25万元, 12000 → 1.2万元, 1000 → 1000元 (policy_kb/money.py yuan(), for labels of the KB's numbers)
@@ -52,7 +52,9 @@
   // ---- the schedule ---------------------------------------------------------------------------------------
   // Yearly instalments as a timeline: one dot a year, the instalment under it, the running total above.
   function yearlyTimeline(s) {
-    var n = s.instalments.length;
+    var instalments = [];
+    for (var y = 0; y < s.years; y += 1) { instalments.push(s.per_year); }
+    var n = instalments.length;
     var step = 64, left = 34, width = left * 2 + step * (n - 1), height = 92;
     var described = s.text + "；合计" + yuan(s.total);
     var figure = svg("svg", { viewBox: "0 0 " + width + " " + height, width: width, height: height,
@@ -60,7 +62,7 @@
     figure.appendChild(svg("title", {}, described));
     figure.appendChild(svg("line", { x1: left, y1: 40, x2: left + step * (n - 1), y2: 40, "class": "tl-line" }));
     var sum = 0;
-    s.instalments.forEach(function (amount, i) {
+    instalments.forEach(function (amount, i) {
       var x = left + step * i;
       sum += amount;
       figure.appendChild(svg("circle", { cx: x, cy: 40, r: 7, "class": "tl-dot" }));
@@ -72,7 +74,7 @@
   }
 
   // Monthly amounts: twelve bars of the month's sum and the year's total beside them.
-  function monthlyBars(s) {
+  function monthlyBars(s) {   // s: {per_month, per_year, ceiling}
     var width = 12 * 16 + 8, height = 56;
     var described = (s.ceiling ? "每月最高" : "每月") + yuan(s.per_month) + "，一年合计" + (s.ceiling ? "最高" : "") + yuan(s.per_year);
     var figure = svg("svg", { viewBox: "0 0 " + width + " " + height, width: width, height: height,
@@ -85,17 +87,28 @@
     return figure;
   }
 
-  function scheduleBlock(s) {
+  // The payment of an item: its rule drawn (yearly instalments, twelve months), then the text's own words.
+  function scheduleKind(item) {
+    var p = item.payment || {}, a = item.amount || {};
+    if (p.rule === "yearly_share" && p.years && p.per_year && p.total) { return "yearly_share"; }
+    if (a.basis === "per_month" && a.max && p.per_year) { return "monthly"; }
+    return "other";
+  }
+
+  function scheduleBlock(item) {
+    var p = item.payment, a = item.amount || {};
+    var kind = scheduleKind(item);
+    var s = { text: p.text, years: p.years, per_year: p.per_year, total: p.total, per_month: a.max, ceiling: !!a.ceiling };
     var box = el("div", "schedule");
     box.appendChild(el("h4", "schedule-title", "怎么发"));
-    if (s.kind === "yearly_share" && Array.isArray(s.instalments) && s.instalments.length) {
+    if (kind === "yearly_share") {
       var scroll = el("div", "timeline-scroll");
       scroll.appendChild(yearlyTimeline(s));
       box.appendChild(scroll);
       var total = el("p", "schedule-total");
       total.textContent = "每年" + yuan(s.per_year) + " × " + s.years + "年 = " + yuan(s.total);
       box.appendChild(total);
-    } else if (s.kind === "monthly" && s.per_month) {
+    } else if (kind === "monthly") {
       box.appendChild(monthlyBars(s));
       var sum = el("p", "schedule-total");
       sum.textContent = (s.ceiling ? "每月最高" : "每月") + yuan(s.per_month) + " × 12个月 = 一年合计" +
@@ -103,9 +116,9 @@
       box.appendChild(sum);
     }
     box.appendChild(el("p", "schedule-text", s.text));
-    if (s.after_assessment) {
-      box.appendChild(el("p", "note", "每次发放须“经考核合格”，以责任单位考核结果为准。"));
-    }
+    (item.discretion || []).forEach(function (flag) {   // 经考核合格: each instalment is decided, not promised
+      if (s.text.indexOf(flag) !== -1) { box.appendChild(el("p", "note", "原文写有“" + flag + "”：以责任单位认定为准。")); }
+    });
     return box;
   }
 
@@ -119,7 +132,7 @@
         li.appendChild(el("span", "cond-status", STATUS[c.status].label + "："));
       }
       li.appendChild(el("span", "cond-label", c.label));
-      if (c.explain) { li.appendChild(el("span", "cond-explain", "（" + c.explain + "）")); }
+      if (c.explanation) { li.appendChild(el("span", "cond-explain", "（" + c.explanation + "）")); }
       list.appendChild(li);
     });
     return list;
@@ -127,10 +140,9 @@
 
   function itemQuotes(item) {
     var quotes = [];
-    [item.amount && item.amount.quote, item.schedule && item.schedule.quote].concat(
-      (item.conditions || []).map(function (c) { return c.quote; }),
-      (item.discretion || []).map(function (d) { return d.quote; })
-    ).forEach(function (q) { if (q && quotes.indexOf(q) === -1) { quotes.push(q); } });
+    [item.amount && item.amount.quote, item.payment && item.payment.quote].concat(
+      (item.conditions || []).map(function (c) { return c.quote; })
+    ).forEach(function (q) { if (q && q.quote && quotes.indexOf(q.quote) === -1) { quotes.push(q.quote); } });
     return quotes;
   }
 
@@ -161,23 +173,22 @@
     }
     head.appendChild(el("span", "item-title", item.name));
     card.appendChild(head);
-    card.appendChild(citeButton(item.citation, item.clause, itemQuotes(item), hooks));
+    card.appendChild(citeButton(item.citation.citation, item.citation.clause, itemQuotes(item), hooks));
     if (item.amount) {
       var amount = el("p", "amount");
       amount.appendChild(el("span", "amount-value", item.amount.text));
       card.appendChild(amount);
     }
-    var flags = (item.discretion || []).filter(function (d) {   // what the schedule already says is not repeated
-      return !(item.schedule && item.schedule.text.indexOf(d.flag) !== -1);
-    }).map(function (d) { return "“" + d.flag + "”"; });
+    var flags = (item.discretion || []).filter(function (flag) {   // what the payment already says is not repeated
+      return !(item.payment && item.payment.text.indexOf(flag) !== -1);
+    }).map(function (flag) { return "“" + flag + "”"; });
     if (flags.length) {
       card.appendChild(el("p", "discretion", "原文写有" + flags.join("") + "，以责任单位认定为准。"));
     }
-    var sched = item.schedule;
-    var drawn = sched && (sched.kind === "yearly_share" || sched.kind === "monthly" || reply.aspect === "payment");
+    var drawn = item.payment && (scheduleKind(item) !== "other" || reply.aspect === "payment");
     // the answer's own item shows its schedule; the others keep theirs one tap away
     var more = el("div", "more-body");
-    if (drawn) { (primary ? card : more).appendChild(scheduleBlock(sched)); }
+    if (drawn) { (primary ? card : more).appendChild(scheduleBlock(item)); }
     if (item.conditions && item.conditions.length) {
       if (item.verdict) {          // a self-check: the checklist is the answer
         card.appendChild(el("h4", "conditions-title", "条件核对"));
@@ -190,8 +201,10 @@
       }
     }
     (item.near_misses || []).forEach(function (t) { card.appendChild(el("p", "near-miss", "提示：" + t)); });
-    if (item.payer) { (primary || reply.aspect === "payer" ? card : more).appendChild(el("p", "payer", "资金：" + item.payer)); }
-    if (more.childNodes.length) { card.appendChild(disclosure("怎么发、谁出钱", more, false)); }
+    var payer = item.payment && item.payment.payer;
+    if (payer) { (primary || reply.aspect === "payer" ? card : more).appendChild(el("p", "payer", "资金：" + payer)); }
+    (item.notes || []).forEach(function (t) { more.appendChild(el("p", "note", "说明：" + t)); });
+    if (more.childNodes.length) { card.appendChild(disclosure(primary ? "说明" : "怎么发、谁出钱", more, false)); }
     if (item.units && item.units.length && reply.aspect === "self_check") {
       card.appendChild(el("p", "units", "责任单位：" + item.units.join("、")));
     }
@@ -200,31 +213,42 @@
 
   // ---- the whole answer -----------------------------------------------------------------------------------
   // hooks: {cite(clause, quotes, opener), ask(payload, title), used: bool}
-  function render(reply, hooks) {
+  // The lines of the text that the card's fields do not show (the open question, notes, the text's own body).
+  function linesOf(reply, kind) {
+    return (reply.lines || []).filter(function (l) { return l[0] === kind; }).map(function (l) { return l[1]; });
+  }
+
+  function citationsByClause(reply) {
+    var by = [];
+    (reply.citations || []).forEach(function (c) {
+      var entry = by.filter(function (e) { return e.clause === c.clause; })[0];
+      if (!entry) { entry = { clause: c.clause, citation: c.citation, quotes: [] }; by.push(entry); }
+      if (c.quote && entry.quotes.indexOf(c.quote) === -1) { entry.quotes.push(c.quote); }
+    });
+    return by;
+  }
+
+  function render(reply, hooks, text) {
     var card = el("article", "card card-" + reply.aspect);
-    var headline = el("h2", "headline", reply.headline);
+    var headline = el("h2", "headline", reply.headline || String(text || "").split("\n")[0]);
     headline.id = "h-" + Math.random().toString(36).slice(2, 10);
     card.setAttribute("aria-labelledby", headline.id);
     card.appendChild(headline);
     var items = reply.items || [];
     items.forEach(function (item, i) { card.appendChild(itemCard(item, reply, hooks, i === 0)); });
-    (reply.silences || []).forEach(function (s) { card.appendChild(el("p", "silence", s)); });
+    (reply.silences || []).forEach(function (s) { card.appendChild(el("p", "silence", s.note)); });
+    (reply.notes || []).forEach(function (t) { card.appendChild(el("p", "note", "说明：" + t)); });
     if (reply.units && reply.units.length && reply.aspect !== "self_check") {
       card.appendChild(el("p", "units", "责任单位：" + reply.units.join("、")));
     }
-    if (reply.citations && reply.citations.length) {
+    var cited = citationsByClause(reply);
+    if (cited.length) {
       var sources = el("p", "sources");
       sources.appendChild(el("span", "sources-label", "依据："));
-      reply.citations.forEach(function (c) {
-        var b = citeButton(c.citation, c.clause, c.quotes || [], hooks);
-        b.textContent = c.citation + " " + c.title;
-        sources.appendChild(b);
-      });
+      cited.forEach(function (c) { sources.appendChild(citeButton(c.citation, c.clause, c.quotes, hooks)); });
       card.appendChild(sources);
     }
-    if (reply.next_question && reply.next_question.text) {
-      card.appendChild(el("p", "next-question", reply.next_question.text));
-    }
+    linesOf(reply, "question").forEach(function (q) { card.appendChild(el("p", "next-question", q)); });
     return card;
   }
 
@@ -232,8 +256,8 @@
   function quickReplies(reply, hooks) {
     var row = el("div", "quick-replies");
     row.setAttribute("role", "group");
-    row.setAttribute("aria-label", reply.next_question ? "选择回答" : "接着问");
-    (reply.suggestions || []).forEach(function (s) {
+    row.setAttribute("aria-label", linesOf(reply, "question").length ? "选择回答" : "接着问");
+    (reply.next_questions || []).forEach(function (s) {
       if (!s || typeof s.title !== "string") { return; }
       var b = el("button", "quick", s.title);
       b.type = "button";
@@ -319,6 +343,10 @@
     if (this.dialog.open) { this.dialog.close(); }
   };
 
+  function headlineOf(reply, text) {
+    return reply.headline || String(text || "").split("\n")[0];
+  }
+
   window.DongchuanCards = { isReply: isReply, render: render, quickReplies: quickReplies, Panel: Panel,
-                            yuan: yuan, highlighted: highlighted };
+                            yuan: yuan, highlighted: highlighted, headlineOf: headlineOf };
 })();

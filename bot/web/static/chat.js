@@ -144,7 +144,7 @@
   function renderReply(wrap, message) {
     var reply = message.custom;
     var hooks = replyHooks(message);
-    wrap.appendChild(Cards.render(reply, hooks));
+    wrap.appendChild(Cards.render(reply, hooks, message.text));
     if (message.text) {   // the same answer as text: to read aloud, copy or compare
       var details = document.createElement("details");
       details.className = "as-text";
@@ -157,12 +157,12 @@
       details.appendChild(p);
       wrap.appendChild(details);
     }
-    if (reply.suggestions && reply.suggestions.length) { wrap.appendChild(Cards.quickReplies(reply, hooks)); }
+    if (reply.next_questions && reply.next_questions.length) { wrap.appendChild(Cards.quickReplies(reply, hooks)); }
   }
 
   function appendQuickReplies(wrap, message) {
     var reply = message.custom;
-    if (!reply.suggestions || !reply.suggestions.length) { return; }
+    if (!reply.next_questions || !reply.next_questions.length) { return; }
     wrap.appendChild(Cards.quickReplies(reply, replyHooks(message)));
   }
 
@@ -170,7 +170,7 @@
     var wrap = document.createElement("div");
     wrap.className = "msg " + message.from;
     wrap.dataset.index = String(index);
-    if (message.from === "bot" && Cards.isReply(message.custom) && message.custom.items.length) {
+    if (message.from === "bot" && Cards.isReply(message.custom) && (message.custom.items || []).length) {
       renderReply(wrap, message);
     } else if (message.text) {
       var bubble = document.createElement("p");
@@ -182,7 +182,7 @@
       }
       wrap.appendChild(bubble);
     }
-    if (message.from === "bot" && Cards.isReply(message.custom) && !message.custom.items.length) {
+    if (message.from === "bot" && Cards.isReply(message.custom) && !(message.custom.items || []).length) {
       appendQuickReplies(wrap, message);   // the text is the answer (a clause verbatim): no card, the next questions
     }
     if (message.image) {
@@ -230,7 +230,7 @@
 
   function announce(message) {
     if (message.from !== "bot") { return; }
-    var said = Cards.isReply(message.custom) ? message.custom.headline : (message.text || "").split("\n")[0];
+    var said = Cards.isReply(message.custom) ? Cards.headlineOf(message.custom, message.text) : (message.text || "").split("\n")[0];
     els.announce.textContent = "";
     window.setTimeout(function () { els.announce.textContent = "助手：" + said; }, 50);
   }
