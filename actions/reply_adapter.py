@@ -222,7 +222,8 @@ def _headline(aspect: str, items: list[dict], text: str) -> str:
     if aspect in ("amount", "year_total", "detail") and i.get("amount"):
         tail = ""
         if pay.get("rule") == "yearly_share" or i["amount"].get("basis") == "per_month":
-            tail = f" · {pay['text'].split('，即', 1)[-1].split('，', 1)[-1]}"
+            said = pay["text"]  # 每年5万元，共5年 / 每月1000元，一年合计1.2万元: what follows the rule's name
+            tail = f" · {said.split('，即', 1)[1] if '，即' in said else said.split('，', 1)[-1]}"
         flags = [f for f in i["discretion"] if f not in i["amount"]["text"] + tail]
         return f"{i['name']}：{i['amount']['text']}{tail}" + (f"，须“{'”“'.join(flags)}”" if flags else "")
     if aspect == "payment" and pay:

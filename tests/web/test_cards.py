@@ -44,6 +44,7 @@ def test_an_amount_card_draws_the_yearly_instalments_and_cites_its_clause(page, 
     card.wait_for()
     headline = card.locator(".headline").inner_text()
     assert headline.startswith(phd["name"]) and yuan(phd["amount"]["max"]) in headline, headline
+    assert f"每年{yuan(plan.per_year)}，共{plan.years}年" in headline, headline  # the schedule at a glance
     first = card.locator("section.item").first
     assert first.locator(".amount-value").inner_text() == f"每人{yuan(phd['amount']['max'])}"
     assert first.locator("button.cite").first.inner_text() == "第（二）条"
