@@ -70,6 +70,8 @@ def compact(reply: Dict[str, Any], limit: int = MAX_BYTES, start: int = 1) -> Tu
     if cited and not any(c in line for c in cited for line in body + candidates):
         candidates.append(f"依据：{'、'.join(cited)}")
     for line in candidates:
+        if line in headline:  # the headline already says it (a composer's headline is often its first item line)
+            continue
         if _size(body + [line] + tail) <= limit:
             body.append(line)
     text = "\n".join(body + tail)

@@ -144,3 +144,12 @@ def test_an_utterance_with_custom_is_one_message_and_without_is_collected_as_ras
     assert [m["text"] for m in collector.messages[1:]] == ["丙", "丁"]
     asyncio.run(collector.send_response("u", {"custom": {"only": 1}}))
     assert collector.messages[-1] == {"recipient_id": "u", "custom": {"only": 1}}
+
+
+def test_a_line_the_headline_already_says_is_not_repeated(policy):
+    from bot.channels.reply_render import _item_line
+
+    reply = amount_reply(policy, "c02-phd", "c01-flexible-talent")
+    first = _item_line(reply["items"][0], True)
+    text, _ = compact({**reply, "headline": first})
+    assert text.count(first) == 1 and _item_line(reply["items"][1], False) in text
