@@ -63,6 +63,13 @@ def test_an_amount_card_draws_the_yearly_instalments_and_cites_its_clause(page, 
     answer.locator("details.as-text summary").click()
     page.set_viewport_size({"width": 412, "height": 1400})
     answer.screenshot(path=str(artifacts / "card-amount.png"))
+    # text scaling: at twice the browser's text size the card grows with it and the page still fits a phone's width
+    size = "getComputedStyle(document.querySelector('.card .headline')).fontSize"
+    before = float(page.evaluate(size).rstrip("px"))
+    page.evaluate("document.documentElement.style.fontSize = '200%'")
+    assert float(page.evaluate(size).rstrip("px")) == 2 * before
+    assert page.evaluate("document.querySelector('#log').scrollWidth <= document.querySelector('#log').clientWidth")
+    answer.screenshot(path=str(artifacts / "card-amount-200.png"))
     assert not page.errors
 
 
