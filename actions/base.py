@@ -16,6 +16,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.prefill.applicant import BY_KEY
+from policy_kb import reply_json
 from policy_kb.compose import resume_text, text, then
 from policy_kb.profile import fields
 from policy_kb.reply import Reply
@@ -101,11 +102,15 @@ def resume(tracker: Tracker) -> str:
 
 def utter(dispatcher: CollectingDispatcher, reply: Reply, tracker: Tracker | None = None) -> None:
     """The one place a composed Reply leaves the action server: its text (policy_kb/render_text.py), its next
-    questions as buttons; with `tracker`, the open form's question is repeated after it (the form resumes)."""
+    questions as buttons, the Reply itself as `custom` (policy_kb/reply_json.py); with `tracker`, the open form's question is repeated after it (the form resumes)."""
     if tracker is not None:
         then(reply, "question", resume(tracker).lstrip("\n"))
     buttons = [{"title": s.title, "payload": s.payload} for s in reply.next_questions]
-    dispatcher.utter_message(text=text(reply), **({"buttons": buttons} if buttons else {}))
+    dispatcher.utter_message(
+        text=text(reply),
+        json_message=reply_json.custom(reply),  # the same answer as structure, for cards (docs/reply.schema.json)
+        **({"buttons": buttons} if buttons else {}),
+    )
 
 
 def topic_of(tracker: Tracker) -> dict:

@@ -83,8 +83,9 @@ def compact(reply: Dict[str, Any], limit: int = MAX_BYTES, start: int = 1) -> Tu
 
 
 def compact_message(message: Dict[str, Any], start: int = 1) -> Optional[Tuple[str, List[Dict[str, str]]]]:
-    """The compact form of a collected message whose `custom` is a reply with items; None for any other."""
+    """The compact form of a collected message whose `custom` is a reply with items; None for any other (and
+    for a message with buttons: its buttons are its choices, numbered as they are)."""
     custom = message.get("custom")
-    if not is_reply(custom) or not custom.get("items") or not custom.get("headline"):
+    if not is_reply(custom) or not custom.get("items") or not custom.get("headline") or message.get("buttons"):
         return None
     return compact(custom, MAX_BYTES - HINT_BYTES, start)

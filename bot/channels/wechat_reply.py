@@ -73,7 +73,7 @@ def render_messages(messages: Sequence[Dict[str, Any]]) -> Tuple[str, List[Choic
         follow_ups: List[Dict[str, str]] = []
         if compacted is not None:
             text, follow_ups = compacted
-        elif reply_render.is_reply(custom) and not reply_render.questions(custom):
+        elif reply_render.is_reply(custom) and not reply_render.questions(custom) and not message.get("buttons"):
             follow_ups = list(custom.get("next_questions") or [])  # a clause's text as it is, then what to ask next
         if text:
             lines.append(markdown_links(str(text).strip()))

@@ -157,12 +157,13 @@
       details.appendChild(p);
       wrap.appendChild(details);
     }
-    if (reply.next_questions && reply.next_questions.length) { wrap.appendChild(Cards.quickReplies(reply, hooks)); }
+    var hasButtons = message.buttons && message.buttons.length;   // a reply's own choices are its buttons
+    if (!hasButtons && reply.next_questions && reply.next_questions.length) { wrap.appendChild(Cards.quickReplies(reply, hooks)); }
   }
 
   function appendQuickReplies(wrap, message) {
     var reply = message.custom;
-    if (!reply.next_questions || !reply.next_questions.length) { return; }
+    if (!reply.next_questions || !reply.next_questions.length || (message.buttons && message.buttons.length)) { return; }
     wrap.appendChild(Cards.quickReplies(reply, replyHooks(message)));
   }
 
