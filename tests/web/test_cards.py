@@ -43,7 +43,7 @@ def test_an_amount_card_draws_the_yearly_instalments_and_cites_its_clause(page, 
     card = answer.locator("article.card")
     card.wait_for()
     headline = card.locator(".headline").inner_text()
-    assert headline.startswith(phd["name"]) and yuan(phd["amount"]["max"]) in headline, headline
+    assert f"{phd['name']}：每人{yuan(phd['amount']['max'])}" in headline and "第（二）条" in headline, headline
     assert f"每年{yuan(plan.per_year)}，共{plan.years}年" in headline, headline  # the schedule at a glance
     first = card.locator("section.item").first
     assert first.locator(".amount-value").inner_text() == f"每人{yuan(phd['amount']['max'])}"
