@@ -77,8 +77,11 @@ def in_yuan(written: str) -> int:
     return int(number)
 
 
+WRITTEN_AMOUNT = re.compile(r"\d+(?:\.\d+)?万?元")  # 50万元, 0.5万元, 1000元, 100元/人
+
+
 def amounts_written_in(text: str) -> list[int]:
-    return [in_yuan(m) for m in re.findall(r"\d+(?:\.\d+)?万?元", text)]
+    return [in_yuan(m) for m in WRITTEN_AMOUNT.findall(text)]
 
 
 def own_amounts(item_id):

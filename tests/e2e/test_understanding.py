@@ -9,14 +9,15 @@ import re
 
 import pytest
 
-from policy_kb.load import CLAUSE_LABELS, load_policy
+from policy_kb.load import load_policy
+from tests.citations import CITATIONS
 
 pytestmark = [pytest.mark.model, pytest.mark.servers]
 BUTTONS_ONLY = "您是想问以下哪一条"
 
 
 def cited(reply, number):
-    return f"第（{CLAUSE_LABELS[number - 1]}）条" in reply
+    return CITATIONS[number] in reply
 
 
 def units_of(number):

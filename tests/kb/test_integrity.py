@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from policy_kb.load import CLAUSE_LABELS
-from policy_kb.money import MONEY_IN_TEXT, parse_money
 from policy_kb.paths import SOURCE
+from tests.citations import CITATIONS
+from tests.text_amounts import WRITTEN_AMOUNT, amounts_written_in, in_yuan
 
 SHARED_COPY = Path(__file__).resolve().parents[3] / "shared" / "policy" / "dongfa-2022-26.txt"
 ITEM_KINDS = {"benefit", "service", "target"}
@@ -87,7 +87,7 @@ def test_parts_and_clause_titles_as_in_the_text(policy):
         for n in part["clauses"]:
             assert policy.clause(n)["part"] == part["number"]
     for c in policy.clauses:
-        assert c["label"] == f"（{CLAUSE_LABELS[c['number'] - 1]}）"
+        assert f"第{c['label']}条" == CITATIONS[c["number"]]
         assert f"{c['label']}{c['title']}" in text
 
 
@@ -117,8 +117,8 @@ def test_every_stated_amount_is_captured_with_its_value(policy):
     """Each amount the text states (found by pattern, not from a typed list) belongs to an item of its clause."""
     found = 0
     for c in policy.clauses:
-        for m in MONEY_IN_TEXT.finditer(c["text"]):
-            value = parse_money(*m.groups())
+        for m in WRITTEN_AMOUNT.finditer(c["text"]):
+            value = in_yuan(m.group(0))
             found += 1
             covering = []
             for item in c["items"]:
@@ -140,7 +140,7 @@ def test_no_item_states_an_amount_its_quote_does_not(policy):
             amount = item.get("amount")
             if not amount:
                 continue
-            stated = {parse_money(*m.groups()) for m in MONEY_IN_TEXT.finditer(amount["quote"])}
+            stated = set(amounts_written_in(amount["quote"]))
             for key in ("min", "max", "rate"):
                 if amount.get(key) is not None:
                     assert amount[key] in stated, f"{item['id']}: {key}={amount[key]} not in {amount['quote']!r}"

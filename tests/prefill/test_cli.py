@@ -9,7 +9,6 @@ from pathlib import Path
 from docx import Document
 
 from bot.prefill.__main__ import main
-from policy_kb.eligibility import ELIGIBLE, assess
 
 from .conftest import PHD, applicant_for, make_id
 
@@ -38,13 +37,11 @@ def test_make_writes_docx_and_json(tmp_path, capsys):
         == 0
     )
     payload = json.loads(js.read_text(encoding="utf-8"))
-    expected = [r for r in assess(payload["self_check_profile"]).results if r.verdict == ELIGIBLE]
-    assert [i["item_id"] for i in payload["items"]] == [r.item_id for r in expected]
+    # a 38-year-old full-time doctor is granted exactly the doctors' living allowance of 第（二）条 (the others need
+    # facts the profile does not give); what that is, as the text says it: 每人25万元, paid 20% a year
+    assert [i["item_id"] for i in payload["items"]] == ["c02-phd"]
     text = "\n".join(c.text for t in Document(str(out)).tables for row in t.rows for c in row.cells)
     assert data["name"] in text and data["id_number"] in text
-    assert all(r.amount_text in text and r.citation in text for r in expected)
-    # and what that is, as the text says it: 第（二）条, 每人25万元, paid 20% a year (not the engine's own word for it)
-    assert "c02-phd" in [i["item_id"] for i in payload["items"]]
     assert "第（二）条" in text and "每人25万元" in text and "每年5万元，共5年" in text and "区级财政" in text
     assert payload["reference"] in capsys.readouterr().out
 
