@@ -4,6 +4,7 @@
 
 - It binds to ACTION_HOST, default 127.0.0.1: not reachable from another machine unless configured. In a deployment
   with the action server on its own machine, set ACTION_HOST=0.0.0.0 there *and* a token.
+- It logs at LOG_LEVEL (as the Rasa server does; default INFO) unless a level option (-v, -vv, --quiet) is given.
 - With ACTION_SERVER_TOKEN set (scripts/env.sh always sets one: a random one kept in var/action_server_token when
   none is given), every request but /health must carry it as `?token=…` — what Rasa sends when endpoints.yml gives
   the action endpoint a `token`. Anything else is 401, before rasa-sdk sees the tracker.
@@ -14,6 +15,7 @@ The check is a rasa-sdk plugin (its `attach_sanic_app_extensions` hook), so the 
 from __future__ import annotations
 
 import hmac
+import logging
 import os
 
 import pluggy
@@ -52,7 +54,11 @@ def main() -> None:
     token = os.environ.get("ACTION_SERVER_TOKEN", "")
     if token:
         plugin_manager().register(ActionServerToken(token))
-    main_from_args(create_argument_parser().parse_args())
+    parser = create_argument_parser()
+    level = logging.getLevelName((os.environ.get("LOG_LEVEL") or "INFO").upper())
+    if isinstance(level, int):
+        parser.set_defaults(loglevel=level)
+    main_from_args(parser.parse_args())
 
 
 if __name__ == "__main__":

@@ -9,12 +9,13 @@ import re
 import stat
 import subprocess
 import sys
+import urllib.request
 import uuid
 from pathlib import Path
 
 import pytest
 
-from bot.serve import ROOT, post, running_assistant
+from bot.serve import ROOT, action_server, environment, free_port, post, running_assistant
 from tests.e2e.flows import NEW_PHONE, OLD_PHONE, TEST_ID, fill_application
 from tests.wechat_user import ENV as WECHAT_ENV
 from tests.wechat_user import WeChatUser
@@ -47,8 +48,9 @@ def written_files(workdir: Path):
 
 def test_the_servers_really_logged_at_debug(debug_run):
     workdir, _ = debug_run
-    log = (workdir / "servers.log").read_text(encoding="utf-8", errors="replace")
-    assert " DEBUG " in log and "rasa.core" in log
+    log = (workdir / "servers.log").read_text(encoding="utf-8", errors="replace").splitlines()
+    assert any(" DEBUG " in line and "rasa.core" in line for line in log)  # the Rasa server …
+    assert any(line.split()[2:4] == ["DEBUG", "rasa_sdk.executor"] for line in log)  # … and the action server
 
 
 def test_no_personal_number_or_token_in_any_file_outside_the_prefill_store(debug_run):
@@ -103,3 +105,40 @@ def test_the_purge_removes_documents_and_the_vault(debug_run):
         assert db.execute("select count(*) from personal_values").fetchone()[0] == 0
         db.execute("vacuum")
     assert TEST_ID.encode() not in (prefill / "index.db").read_bytes()
+
+
+def test_an_action_failing_on_a_personal_number_logs_the_failure_masked(tmp_path):
+    """The action server masks its own logs (actions/__init__.py installs it), at DEBUG too. The channels hide the
+    numbers from Rasa, but the action that fills the form reveals them in memory, and a request may carry one (a
+    channel that does not conceal, Rasa's HTTP API): an action failing on it logs its traceback, which holds the
+    value. Sent to the real action server as the Rasa server sends it."""
+    port, token = free_port(), "privacy-test-token"
+    env = environment(tmp_path, port, free_port(), {"ACTION_SERVER_TOKEN": token, "LOG_LEVEL": "DEBUG"})
+    call = {
+        "next_action": "action_self_check",
+        "sender_id": "privacy-action-server",
+        "tracker": {
+            "sender_id": "privacy-action-server",
+            "slots": {"profile": {"age": f"身份证{TEST_ID}，电话{OLD_PHONE}"}},  # not an age: the action fails on it
+            "latest_message": {"text": "我能申请什么", "intent": {"name": "self_check", "confidence": 1.0}},
+            "events": [],
+            "active_loop": {},
+            "latest_action_name": "action_listen",
+        },
+        "domain": {},
+        "version": "3.6.2",
+    }
+    with open(tmp_path / "actions.log", "ab") as log, action_server(port, env, log):
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/webhook?token={token}",
+            json.dumps(call).encode(),
+            {"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=60) as answer:
+            replies = [m.get("text") for m in json.loads(answer.read())["responses"]]
+    log = (tmp_path / "actions.log").read_text(encoding="utf-8", errors="replace")
+    assert any("系统处理这条消息时出错" in (r or "") for r in replies)  # the user got the apology …
+    assert "action action_self_check failed" in log and "Traceback" in log  # … the failure is logged …
+    assert " DEBUG " in log and TEST_ID[:4] + "*" * 10 + TEST_ID[-4:] in log  # … at DEBUG, the number masked
+    for secret in (TEST_ID, OLD_PHONE, TEST_ID[6:14]):
+        assert secret not in log, f"{secret[:4]}… in the action server's log"
