@@ -39,3 +39,18 @@ def test_invalid_value_is_a_clear_error(capsys, tmp_path):
     profile.write_text(json.dumps({"degree": "院士"}))
     code, _, err = run(capsys, "--profile", str(profile))
     assert code == 2 and "最高学历的取值无效" in err
+
+
+def test_json_verdicts_are_the_words_the_console_counts(capsys, tmp_path):
+    """console/schema.py counts verdicts by these three words: a 36-year-old full-time master is refused the
+    masters' allowance (35周岁及以下), granted nothing, and every item whose facts are not told is undetermined."""
+    _, out, _ = run(capsys, "--age", "36", "--degree", "硕士", "--full-time", "--json")
+    verdicts = {r["item_id"]: r["verdict"] for r in json.loads(out)["results"]}
+    assert verdicts["c02-master"] == "not_eligible"
+    assert verdicts["c11-social-worker-junior"] == "undetermined"
+    assert set(verdicts.values()) == {"not_eligible", "undetermined"}
+    profile = tmp_path / "p.json"  # a doctor in a public institution post, five-year contract
+    doctor = {"age": 38, "degree": "博士", "full_time": True, "public_institution_post": True, "contract_years": 5}
+    profile.write_text(json.dumps(doctor))
+    _, out, _ = run(capsys, "--profile", str(profile), "--json")
+    assert {r["item_id"]: r["verdict"] for r in json.loads(out)["results"]}["c02-phd"] == "eligible"
