@@ -99,3 +99,72 @@ def test_wechat_openids_are_masked_bare_and_in_conversation_ids():
     masked = mask_log_text(line)
     assert "oyORnuP8q7ou2gfYjqLzSIWZf0rs" not in masked
     assert "wechat:oyOR…" in masked and "sender oyOR…" in masked
+
+
+def record(msg, *args, exc_info=None, **fields):
+    """A record made by calling LogRecord itself, as some libraries do: the record factory (install) never sees it."""
+    made = logging.LogRecord("rasa.core", logging.INFO, __file__, 1, msg, args, exc_info)
+    made.__dict__.update(fields)
+    return made
+
+
+def test_a_broken_format_string_is_logged_masked_not_dropped():
+    r = record("user %s gave phone %s and %s", f"身份证{ID}")  # one argument for three placeholders
+    assert PersonalDataFilter().filter(r) is True
+    text = r.getMessage()
+    assert ID not in text and "5301**********" in text and "gave phone" in text
+
+
+def test_preformatted_tracebacks_and_stack_texts_are_masked():
+    try:
+        raise ValueError(f"bad id {ID}")
+    except ValueError:
+        import sys
+
+        exc_info = sys.exc_info()
+    formatted = record("failed", exc_info=exc_info, exc_text=f"Traceback …\nValueError: bad id {ID}")
+    stacked = record("here", stack_info=f'Stack (most recent call last):\n  check_id("{ID}", "{PHONE}")')
+    for r in (formatted, stacked):
+        PersonalDataFilter().filter(r)
+    assert ID not in formatted.exc_text and "ValueError: bad id 5301**********" in formatted.exc_text
+    assert ID not in stacked.stack_info and PHONE not in stacked.stack_info and "138****8000" in stacked.stack_info
+    fresh = record("failed", exc_info=exc_info)  # a traceback not yet formatted is formatted, then masked
+    PersonalDataFilter().filter(fresh)
+    assert "ValueError: bad id 5301**********" in fresh.exc_text and ID not in fresh.exc_text
+
+
+def test_install_masks_records_made_without_the_factory_on_earlier_handlers_and_on_the_root_logger():
+    """Records made without the record factory are caught by the filters: on every handler the root logger had at
+    install (records of child loggers pass only those), and on the root logger itself."""
+    root = logging.getLogger()
+    before, after = io.StringIO(), io.StringIO()
+    early = logging.StreamHandler(before)
+    root.addHandler(early)
+    old_factory, old_level = logging.getLogRecordFactory(), root.level
+    try:
+        logmask.install()
+        late = logging.StreamHandler(after)  # no filter of its own
+        root.addHandler(late)
+        root.setLevel(logging.DEBUG)
+        logging.getLogger("rasa.core.fake").handle(record("from a child: %s", ID))
+        assert "from a child: 5301**********" in before.getvalue() and ID not in before.getvalue()
+        root.handle(record("on the root: %s", PHONE))
+        assert "on the root: 138****8000" in after.getvalue() and PHONE not in after.getvalue()
+    finally:
+        root.removeHandler(early)
+        root.removeHandler(late)
+        root.setLevel(old_level)
+        _uninstall(old_factory)
+
+
+def test_openid_masking_keeps_other_words_whole():
+    from bot.prefill.logmask import mask_log_text
+
+    openid = "o-Ab_" + "x9Y-z_" * 3 + "Q1w2E"  # 28 characters of [A-Za-z0-9_-], "o" first
+    assert len(openid) == 28
+    assert mask_log_text(f"from {openid}.") == "from o-Ab….", "an OpenID with - and _"
+    assert mask_log_text(f"to:{openid}") == "to:o-Ab…"
+    for word in ("a" + openid[1:], openid + "z", "z" + openid, openid[:-1]):  # not an OpenID: left whole
+        assert mask_log_text(f"id {word} end") == f"id {word} end", word
+    assert mask_log_text("conversation wechat:u1234567 started") == "conversation wechat:u123… started"
+    assert mask_log_text("rest:u1234567") == "rest:u1234567"
