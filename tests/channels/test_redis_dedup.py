@@ -131,6 +131,13 @@ def test_how_the_answer_goes_out_is_decided_once(redis_port, sync):
     assert run(redis_port, scenario) == (None, [True, False], CUSTOMER_SERVICE)
     assert 299 <= sync.ttl(redis_key(KEY) + ":mode") <= 300
 
+    async def passive(dedup):
+        return await dedup.take_mode(OTHER, PASSIVE), await dedup.mode(OTHER)
+
+    assert run(redis_port, passive) == (True, PASSIVE)
+    # the words every server writes and reads, whatever version it runs
+    assert (sync.get(redis_key(KEY) + ":mode"), sync.get(redis_key(OTHER) + ":mode")) == (b"cs", b"passive")
+
 
 def test_the_last_replys_numbered_choices_are_shared_for_half_an_hour(redis_port, sync):
     choices = [("1", "第（二）条 全日制博士研究生生活补贴"), ("2", "第（十一）条 社会工作者")]
