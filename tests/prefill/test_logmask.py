@@ -1,5 +1,6 @@
 """No ID number or phone number reaches a log, however it is logged."""
 
+import contextlib
 import io
 import logging
 
@@ -61,23 +62,38 @@ def _uninstall(old_factory):
     logmask._installed_factory = None
 
 
-def test_install_covers_records_of_child_loggers_and_handlers_added_later():
+@contextlib.contextmanager
+def bare_root():
+    """The root logger without pytest's capture handlers (added for the test's body, so removed here): once install
+    gave them the filter, they would mask each record in place before the handlers under test see it."""
     root = logging.getLogger()
+    kept = root.handlers
+    root.handlers = []
+    try:
+        yield root
+    finally:
+        root.handlers = kept
+
+
+def test_install_covers_records_of_child_loggers_and_handlers_added_later():
     stream = io.StringIO()
     old_factory = logging.getLogRecordFactory()
-    try:
-        logmask.install()
-        handler = logging.StreamHandler(stream)  # added after install, as Rasa's basicConfig would
-        root.addHandler(handler)
-        child = logging.getLogger("rasa.core.processor.fake")
-        child.setLevel(logging.DEBUG)
-        child.debug("Received user message '%s'", f"身份证{ID}手机{PHONE}")
-        logging.getLogger("sanic.access").warning("bot utterance 'https://x/webhooks/prefill/download/%s'", "T" * 43)
-        assert_clean(stream.getvalue())
-        assert "T" * 43 not in stream.getvalue()
-    finally:
-        root.removeHandler(handler)
-        _uninstall(old_factory)
+    handler = logging.StreamHandler(stream)  # added after install, as Rasa's basicConfig would
+    with bare_root() as root:
+        try:
+            logmask.install()
+            root.addHandler(handler)
+            child = logging.getLogger("rasa.core.processor.fake")
+            child.setLevel(logging.DEBUG)
+            child.debug("Received user message '%s'", f"身份证{ID}手机{PHONE}")
+            logging.getLogger("sanic.access").warning(
+                "bot utterance 'https://x/webhooks/prefill/download/%s'", "T" * 43
+            )
+        finally:
+            root.removeHandler(handler)
+            _uninstall(old_factory)
+    assert_clean(stream.getvalue())
+    assert "T" * 43 not in stream.getvalue()
 
 
 def test_install_is_idempotent():
@@ -136,25 +152,24 @@ def test_preformatted_tracebacks_and_stack_texts_are_masked():
 def test_install_masks_records_made_without_the_factory_on_earlier_handlers_and_on_the_root_logger():
     """Records made without the record factory are caught by the filters: on every handler the root logger had at
     install (records of child loggers pass only those), and on the root logger itself."""
-    root = logging.getLogger()
     before, after = io.StringIO(), io.StringIO()
     early = logging.StreamHandler(before)
-    root.addHandler(early)
-    old_factory, old_level = logging.getLogRecordFactory(), root.level
-    try:
-        logmask.install()
-        late = logging.StreamHandler(after)  # no filter of its own
-        root.addHandler(late)
-        root.setLevel(logging.DEBUG)
-        logging.getLogger("rasa.core.fake").handle(record("from a child: %s", ID))
-        assert "from a child: 5301**********" in before.getvalue() and ID not in before.getvalue()
-        root.handle(record("on the root: %s", PHONE))
-        assert "on the root: 138****8000" in after.getvalue() and PHONE not in after.getvalue()
-    finally:
-        root.removeHandler(early)
-        root.removeHandler(late)
-        root.setLevel(old_level)
-        _uninstall(old_factory)
+    old_factory = logging.getLogRecordFactory()
+    late = logging.StreamHandler(after)  # added after install: no filter of its own
+    with bare_root() as root:
+        old_level = root.level
+        try:
+            root.addHandler(early)
+            logmask.install()
+            root.addHandler(late)
+            root.setLevel(logging.DEBUG)
+            logging.getLogger("rasa.core.fake").handle(record("from a child: %s", ID))
+            root.handle(record("on the root: %s", PHONE))
+        finally:
+            root.setLevel(old_level)
+            _uninstall(old_factory)
+    assert "from a child: 5301**********" in before.getvalue() and ID not in before.getvalue()
+    assert "on the root: 138****8000" in after.getvalue() and PHONE not in after.getvalue()
 
 
 def test_openid_masking_keeps_other_words_whole():
