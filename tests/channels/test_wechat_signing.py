@@ -187,6 +187,22 @@ def test_timestamps_within_five_minutes_pass_and_others_are_refused():
     run(scenario())
 
 
+def test_the_five_minutes_are_counted_to_the_second(monkeypatch):
+    """On a frozen clock: a timestamp exactly 300 s away either side passes, 301 s is refused."""
+    now = 1_765_000_000
+    monkeypatch.setattr(wechat_module, "time", SimpleNamespace(time=lambda: float(now), monotonic=time.monotonic))
+
+    async def scenario():
+        bot = Bot(buttons=False, reply="好")
+        async with serving(channel(), bot) as (url, http):
+            for offset, status in ((-300, 200), (300, 200), (-301, 403), (301, 403)):
+                query, body = wechat_request(text_xml(f"时间{offset}"), timestamp=str(now + offset))
+                assert (await post(http, url, query, body))[0] == status, offset
+        assert [r[1] for r in bot.runs] == ["时间-300", "时间300"]
+
+    run(scenario())
+
+
 # --- the retry cache at WeChat's spacing -----------------------------------------------------------
 
 
