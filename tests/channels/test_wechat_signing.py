@@ -203,6 +203,31 @@ def test_the_five_minutes_are_counted_to_the_second(monkeypatch):
     run(scenario())
 
 
+def test_each_malformed_body_is_refused_with_the_check_it_failed():
+    async def scenario():
+        bot = Bot()
+        bodies = [
+            (b"<xml><ToUserName>gh</ToUserName>", "malformed XML"),  # unclosed
+            (b"not xml at all", "malformed XML"),
+            (b"<xml></xml>", "malformed message"),  # no MsgType
+            (b"<xml><MsgType>text</MsgType><Content>x</Content></xml>", "malformed message"),  # no FromUserName
+            (text_xml("x").replace("<MsgId>", "<MsgId>abc").encode(), "malformed message"),  # MsgId not a number
+            ("<xml><Content>中</Content></xml>".encode("gbk"), "body is not UTF-8"),
+        ]
+        async with serving(channel(), bot) as (url, http):
+            for body, reason in bodies:
+                query, _ = wechat_request(text_xml("x"))
+                assert await post(http, url, query, body) == (400, reason), body
+            # a verification without echostr echoes nothing
+            timestamp, nonce = str(int(time.time())), "77"
+            query = {"signature": sign(TOKEN, timestamp, nonce), "timestamp": timestamp, "nonce": nonce}
+            async with http.get(url, params=query) as answer:
+                assert (answer.status, await answer.text()) == (200, "")
+        assert bot.runs == []
+
+    run(scenario())
+
+
 # --- the retry cache at WeChat's spacing -----------------------------------------------------------
 
 
