@@ -47,7 +47,7 @@ run: $(MODEL) ## start the assistant: action server + Rasa server (REST on :5005
 shell: $(MODEL) ## chat with the assistant in this terminal (action server started and stopped with it)
 	scripts/run.sh shell
 
-test: $(MODEL) lint ## run every test, after the lint (installs Debian's chromium, redis-server, postgresql and nginx first, if missing)
+test: $(MODEL) lint mutation-fast ## run every test, after the lint and the fast mutation subset (installs Debian's chromium, redis-server, postgresql and nginx first, if missing)
 	scripts/install-browser.sh
 	scripts/services.sh install
 	$(PY) -m pytest
