@@ -118,22 +118,7 @@ FAST_MODULES = {
     "fast-dedup": (
         "bot/channels/wechat_dedup.py",
         ["message_key", "DedupCache"],
-        [  # the retry cache's tests, not the signature ones
-            f"tests/channels/test_wechat_signing.py::test_{name}"
-            for name in (
-                "wechat_retries_5_seconds_apart_never_run_the_bot_twice",
-                "the_retry_cache_forgets_a_message_after_its_lifetime",
-                "default_lifetime_covers_wechats_retry_window",
-                "dedup_cache_lifetime_boundary_and_tries",
-                "dedup_cache_drops_the_oldest_beyond_its_size",
-                "dedup_keeps_younger_entries_when_the_oldest_expire",
-                "message_keys_follow_wechats_rules",
-                "dedup_cache_holds_ten_thousand_messages_by_default",
-                "message_keys_without_id_or_time_and_events_with_an_id",
-                "default_lifetime_is_five_minutes",
-                "a_retry_of_a_long_answer_does_not_send_its_rest_again",
-            )
-        ],
+        ["tests/channels/test_wechat_signing.py"],
     ),
     "fast-money": ("policy_kb/money.py", ["parse_money", "yuan"], ["tests/kb/test_money.py"]),
 }
