@@ -228,6 +228,27 @@ def test_each_malformed_body_is_refused_with_the_check_it_failed():
     run(scenario())
 
 
+def test_a_body_of_exactly_the_limit_passes_one_byte_more_is_refused():
+    def padded(content, size):  # whitespace after </xml>: still the same message
+        xml = text_xml(content).encode()
+        return xml + b" " * (size - len(xml))
+
+    async def streamed(body):  # no Content-Length: the limit is counted while reading
+        yield body
+
+    async def scenario():
+        bot = Bot(buttons=False, reply="好")
+        async with serving(channel(max_body_bytes=8192), bot) as (url, http):
+            query, _ = wechat_request(text_xml("x"))
+            assert (await post(http, url, query, padded("声明的长度", 8192)))[0] == 200
+            assert await post(http, url, query, padded("长一个字节", 8193)) == (413, "body too large")
+            assert (await post(http, url, query, streamed(padded("读到的长度", 8192))))[0] == 200
+            assert await post(http, url, query, streamed(padded("多一个字节", 8193))) == (413, "body too large")
+        assert [r[1] for r in bot.runs] == ["声明的长度", "读到的长度"]
+
+    run(scenario())
+
+
 # --- the retry cache at WeChat's spacing -----------------------------------------------------------
 
 
