@@ -147,6 +147,7 @@ def test_the_last_replys_numbered_choices_are_shared_for_half_an_hour(redis_port
         empty = await dedup.choices(OPENID)
         await dedup.save_choices(OPENID, choices)
         saved = await dedup.choices(OPENID)
+        assert "社会工作者".encode() in sync.get(name)  # stored as UTF-8 JSON, as the reply is
         ttl = sync.ttl(name)
         await dedup.save_choices(OPENID, [])  # a reply without numbers forgets the old ones
         return empty, saved, ttl, await dedup.choices(OPENID)
