@@ -236,6 +236,11 @@ def test_a_body_of_exactly_the_limit_passes_one_byte_more_is_refused():
     async def streamed(body):  # no Content-Length: the limit is counted while reading
         yield body
 
+    async def streamed_in(*parts):
+        for part in parts:
+            yield part
+            await asyncio.sleep(0.05)  # separate reads on the server
+
     async def scenario():
         bot = Bot(buttons=False, reply="好")
         async with serving(channel(max_body_bytes=8192), bot) as (url, http):
@@ -244,7 +249,11 @@ def test_a_body_of_exactly_the_limit_passes_one_byte_more_is_refused():
             assert await post(http, url, query, padded("长一个字节", 8193)) == (413, "body too large")
             assert (await post(http, url, query, streamed(padded("读到的长度", 8192))))[0] == 200
             assert await post(http, url, query, streamed(padded("多一个字节", 8193))) == (413, "body too large")
-        assert [r[1] for r in bot.runs] == ["声明的长度", "读到的长度"]
+            pieces = padded("分三段送到", 3000)  # read in several chunks, joined as sent
+            assert (await post(http, url, query, streamed_in(pieces[:1000], pieces[1000:2000], pieces[2000:])))[
+                0
+            ] == 200
+        assert [r[1] for r in bot.runs] == ["声明的长度", "读到的长度", "分三段送到"]
 
     run(scenario())
 
