@@ -313,6 +313,7 @@ INTENTS = [
     "correct",
     "inform",
     "ask_contact",
+    "stop",
 ]
 
 
