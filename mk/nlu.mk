@@ -5,14 +5,14 @@ NLU_BUILD     := build/nlu
 NLU_GENERATED := $(NLU_BUILD)/.generated
 NLU_MODEL     := build/models/nlu.tar.gz
 NLU_HELDOUT   := tests/nlu/heldout.yml
-NLU_GEN_INPUTS := $(wildcard policy_kb/data/*.yml) policy_kb/vocabulary.py policy_kb/load.py \
+NLU_GEN_INPUTS := $(wildcard policy_kb/data/*.yml) bot/nlu/export.py policy_kb/words.py policy_kb/shapes.py policy_kb/load.py \
                   bot/nlu/segment.py bot/nlu/spacy_pipeline.py bot/nlu/numbers.py
 NLU_INPUTS    := config.yml $(shell find nlu_data -name '*.yml' 2>/dev/null) $(wildcard bot/nlu/*.py) $(NLU_GENERATED)
 
 .PHONY: nlu-data nlu-model nlu-eval nlu-validate nlu-calibrate
 
 $(NLU_GENERATED): $(STAMP) $(NLU_GEN_INPUTS)
-	$(NLU_ENV) $(PY) -m policy_kb.vocabulary --out $(NLU_BUILD) --lookups nlu_data/generated/kb_lookups.yml
+	$(NLU_ENV) $(PY) -m bot.nlu.export --out $(NLU_BUILD) --lookups nlu_data/generated/kb_lookups.yml
 	$(NLU_ENV) $(PY) -m bot.nlu.spacy_pipeline --out $(NLU_BUILD)/spacy_zh
 	touch $@
 

@@ -11,8 +11,9 @@ import re
 import cn2an
 
 from .profile import ProfileError, coerce, fields
+from .shapes import NEGATIONS
 
-NO = re.compile(r"不是|不|没有|没|否|无|非")
+NO = re.compile("|".join((*NEGATIONS, "否")))
 YES = re.compile(r"是|对|有|签|会|嗯|好|yes|y$", re.I)
 UNKNOWN = re.compile(r"不知道|不清楚|不确定|跳过|不好说|没想好")
 

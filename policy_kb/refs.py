@@ -6,6 +6,7 @@ import re
 
 from .load import CLAUSE_LABELS
 from .normalize import normalize
+from .shapes import CN_SMALL
 
 _CN = "|".join(sorted(CLAUSE_LABELS, key=len, reverse=True))
 _PATTERNS = [
@@ -22,11 +23,11 @@ def _value(token: str) -> int | None:
 
 
 # "十条和十一条": a bare number before 条, but not 哪条/几条/一条消息 (the preceding character is not a number word)
-_BARE = re.compile(rf"(?<![哪几每这那一二三四五六七八九十第两\d])(?!一条)({_CN}|\d{{1,2}})\s*条(?!件|例|款)")
+_BARE = re.compile(rf"(?<![哪几每这那{CN_SMALL}第两\d])(?!一条)({_CN}|\d{{1,2}})\s*条(?!件|例|款)")
 
 
 def parse_clause_refs(text: str) -> list[int]:
-    """Every clause number (1..14) the text refers to, in order of appearance, without repeats."""
+    """Every clause number (1..clause count) the text refers to, in order of appearance, without repeats."""
     text = normalize(text)
     found: list[tuple[int, int, int]] = []
     for pattern in [*_PATTERNS[:3], _BARE]:
@@ -38,7 +39,7 @@ def parse_clause_refs(text: str) -> list[int]:
 
 
 def parse_clause_ref(text: str) -> int | None:
-    """The clause number (1..14) the text refers to, or None."""
+    """The clause number (1..clause count) the text refers to, or None."""
     text = normalize(text)
     for pattern in _PATTERNS:
         m = pattern.search(text)

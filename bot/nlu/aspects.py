@@ -15,12 +15,12 @@ from typing import Any, Dict, List, Optional, Text
 
 import yaml
 
+from policy_kb.shapes import CN_NUM_CHARS
+
 from .numbers import to_number
 
 CUES = Path(__file__).with_name("aspects.yml")
-HEADCOUNT = re.compile(
-    r"(\d+|[零〇一二两三四五六七八九十百千万]+)\s*(?:个|名|位)?\s*(?:人|劳动力|工人)(?!才|员|社|民|事|口)"
-)
+HEADCOUNT = re.compile(rf"(\d+|[{CN_NUM_CHARS}]+)\s*(?:个|名|位)?\s*(?:人|劳动力|工人)(?!才|员|社|民|事|口)")
 
 
 @functools.lru_cache(maxsize=4)

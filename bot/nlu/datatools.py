@@ -84,7 +84,7 @@ def training_files() -> List[Path]:
 def check(paths: List[Path], heldout: Path = HELDOUT) -> List[str]:
     """Problems in the data: text the normalizer would change, entities off token boundaries, an example under two
     intents, held-out examples that are also training examples."""
-    from policy_kb.vocabulary import ALL_ENTITY_TYPES
+    from policy_kb.words import ALL_ENTITY_TYPES
 
     from . import segment
     from .normalizer import normalize_text
@@ -140,7 +140,7 @@ def rasa_validate() -> List[str]:
     from rasa.shared.importers.importer import TrainingDataImporter
     from rasa.validator import Validator
 
-    from policy_kb.vocabulary import write_all
+    from .export import write_all
 
     write_all()
     problems: List[str] = []
@@ -163,7 +163,9 @@ def rasa_validate() -> List[str]:
     if domain.exists():
         import yaml
 
-        from policy_kb.vocabulary import ALL_ENTITY_TYPES, INTENTS
+        from policy_kb.words import ALL_ENTITY_TYPES
+
+        from .export import INTENTS
 
         d = yaml.safe_load(domain.read_text(encoding="utf-8")) or {}
         intents = {i if isinstance(i, str) else next(iter(i)) for i in d.get("intents") or []}

@@ -15,7 +15,6 @@ So every entity that leaves the NLU is a value the knowledge base can answer.
 from __future__ import annotations
 
 import logging
-import os
 import re
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
@@ -29,8 +28,6 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from . import segment
-
 logger = logging.getLogger(__name__)
 
 NUMERIC = {"age", "years", "days", "amount", "clause"}
@@ -38,11 +35,9 @@ AS_TYPED = {"phone": re.compile(r"1[3-9]\d{9}"), "id_number": re.compile(r"\d{17
 
 
 def ensure_pipeline(path: Text) -> None:
-    if os.path.isdir(path) and os.path.exists(os.path.join(path, "config.cfg")):
-        return
+    """(Re)build the KB spaCy pipeline into `path`; an unchanged build keeps the old files."""
     from .spacy_pipeline import build
 
-    logger.info("building the KB spaCy pipeline into %s", path)
     build(Path(path))
 
 
@@ -62,9 +57,10 @@ class KBEntityExtractor(GraphComponent, EntityExtractorMixin):
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[Text]:
-        path = config.get("pipeline_path") or cls.get_default_config()["pipeline_path"]
-        ensure_pipeline(path)
-        return segment.directory_hash(path)
+        # what the pipeline is built from, hashed in memory: nothing is written while Rasa fingerprints
+        from .spacy_pipeline import source_fingerprint
+
+        return source_fingerprint()
 
     def __init__(
         self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource, nlp: Any = None

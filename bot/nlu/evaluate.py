@@ -73,7 +73,7 @@ class KeywordBaseline:
         df = Counter(g for grams, _ in self.examples for g in set(grams))
         n = len(self.examples)
         self.idf = {g: math.log((n + 1) / (c + 1)) + 1 for g, c in df.items()}
-        from policy_kb.vocabulary import rule_terms
+        from policy_kb.words import rule_terms
 
         terms = []
         for etype, values in rule_terms().items():

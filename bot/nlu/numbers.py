@@ -9,11 +9,13 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-_DIGITS = re.compile(r"\d+(?:\.\d+)?")
-_CN = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+")
-_UNIT_SUFFIX = re.compile(r"(个年头|周岁|岁|年|天|日|万元|万块|千元|千块|块钱|元|块)$")
+from policy_kb.shapes import AGE_UNITS, AMOUNT_UNITS, CN_NUM_CHARS, DAY_UNITS, YEAR_UNITS, value_limits
 
-LIMITS = {"age": (1, 120), "years": (1, 60), "days": (1, 366), "amount": (1, 10_000_000_000), "clause": (1, 14)}
+_DIGITS = re.compile(r"\d+(?:\.\d+)?")
+_CN = re.compile(rf"[{CN_NUM_CHARS}]+")
+_UNIT_SUFFIX = re.compile(
+    "(" + "|".join(sorted(YEAR_UNITS + AGE_UNITS + DAY_UNITS + AMOUNT_UNITS, key=len, reverse=True)) + ")$"
+)
 
 
 def to_number(numeral: str) -> Optional[float]:
@@ -44,8 +46,7 @@ def parse_quantity(text: str, etype: str) -> Optional[str]:
         value = to_number(m.group(0)) if m else None
     elif etype == "amount":
         m = re.fullmatch(
-            r"(?P<n>\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万亿]+)"
-            r"(?P<u>万元|万块|万|千元|千块|千|元|块钱|块)?",
+            rf"(?P<n>\d+(?:\.\d+)?|[{CN_NUM_CHARS}]+)" r"(?P<u>万元|万块|万|千元|千块|千|元|块钱|块)?",
             text,
         )
         if not m:
@@ -64,5 +65,5 @@ def parse_quantity(text: str, etype: str) -> Optional[str]:
     result = _as_int_string(value)
     if result is None:
         return None
-    lo, hi = LIMITS.get(etype, (0, float("inf")))
+    lo, hi = value_limits().get(etype, (0, float("inf")))
     return result if lo <= int(result) <= hi else None

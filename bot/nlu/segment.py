@@ -18,27 +18,27 @@ import os
 import re
 from typing import Iterable, List, Set, Tuple
 
+from policy_kb.shapes import CLAUSE_NUMERAL, CN_NUM_CHARS, CN_SMALL, NUM
+
 logger = logging.getLogger(__name__)
 
 SEGMENTER_VERSION = "2"  # bump when the splitting rules change (part of the tokenizer fingerprint)
 
-CN_NUM = "零〇一二两三四五六七八九十百千万亿"
-_NUM = rf"(?:\d+(?:\.\d+)?|[{CN_NUM}]+)"
+CN_NUM = CN_NUM_CHARS
+_NUM = NUM
 UNITS = ["个年头", "万元", "万块", "千元", "千块", "块钱", "周岁", "岁", "年", "天", "日", "万", "千", "元", "块"]
 _UNIT = "|".join(UNITS)
 
 # Each alternative: named groups mark the parts that must start/end on a token boundary.
 _ATOMS = [
     # clause references: 第九条 第9条 第（九）条 第(9)条 第九款
-    re.compile(
-        r"(?P<a>第)\s*(?P<lp>[（(])?\s*(?P<n>\d{1,2}|[一二三四五六七八九十]{1,3})\s*(?P<rp>[）)])?\s*(?P<u>条|款)"
-    ),
+    re.compile(rf"(?P<a>第)\s*(?P<lp>[（(])?\s*(?P<n>{CLAUSE_NUMERAL})\s*(?P<rp>[）)])?\s*(?P<u>条|款)"),
     # 条款九
-    re.compile(r"(?P<a>条款)\s*(?P<n>\d{1,2}|[一二三四五六七八九十]{1,3})"),
+    re.compile(rf"(?P<a>条款)\s*(?P<n>{CLAUSE_NUMERAL})"),
     # （九） — the label form of a clause
-    re.compile(r"(?P<lp>[（(])(?P<n>[一二三四五六七八九十]{1,3})(?P<rp>[）)])"),
+    re.compile(rf"(?P<lp>[（(])(?P<n>[{CN_SMALL}]{{1,3}})(?P<rp>[）)])"),
     # 九条 (no 第)
-    re.compile(r"(?<![第\d一二三四五六七八九十])(?P<n>[一二三四五六七八九十]{1,3})(?P<u>条)(?!款)"),
+    re.compile(rf"(?<![第\d{CN_SMALL}])(?P<n>[{CN_SMALL}]{{1,3}})(?P<u>条)(?!款)"),
     # a number and its unit: 35岁 三十五周岁 5年 60天 10万元 两万元 0.5万
     re.compile(rf"(?P<n>{_NUM})\s*(?P<u>{_UNIT})"),
     # a Chinese amount without a unit: 十万 两万 五千 一万五

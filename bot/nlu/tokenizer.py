@@ -1,9 +1,10 @@
 """Rasa component: JiebaTokenizer with the KB user dictionary, a fingerprint of it, and KB-aware token splits.
 
-- `dictionary_path` is a *directory* (Rasa globs `path/*`); it is generated from the KB when missing
-  (policy_kb.vocabulary.write_jieba_dict), so a fresh clone trains without a separate step.
-- `fingerprint_addon` hashes the dictionary files and the segmenter version: editing the vocabulary retrains the
-  model (the stock JiebaTokenizer does not notice).
+- `dictionary_path` is a *directory* (Rasa globs `path/*`); the dictionary is (re)written from the KB when the
+  component is created (bot.nlu.export.write_jieba_dict, unchanged files keep their mtime), so a fresh clone trains
+  without a separate step.
+- `fingerprint_addon` hashes the dictionary as the KB generates it (in memory, nothing is written) and the segmenter
+  version: editing the vocabulary retrains the model (the stock JiebaTokenizer does not notice).
 - tokens come from bot.nlu.segment: numbers are split from their units and clause references from the words
   around them; whitespace tokens are dropped.
 """
@@ -11,7 +12,6 @@
 from __future__ import annotations
 
 import logging
-import os
 from typing import Any, Dict, List, Optional, Text
 
 from rasa.engine.graph import ExecutionContext
@@ -28,26 +28,28 @@ logger = logging.getLogger(__name__)
 
 
 def ensure_dictionary(path: Optional[Text]) -> None:
-    """Generate the KB jieba dictionary into `path` when the directory is missing or empty."""
+    """Write the KB jieba dictionary into `path` (a file whose content is unchanged is left alone)."""
     if not path:
         return
-    if os.path.isdir(path) and os.listdir(path):
-        return
-    from policy_kb.vocabulary import write_jieba_dict
+    from .export import write_jieba_dict
 
-    logger.info("generating the jieba user dictionary from the KB into %s", path)
     write_jieba_dict(path)
+
+
+def dictionary_fingerprint() -> str:
+    """A hash of the dictionary the KB generates now, computed without writing anything."""
+    from .export import fingerprint, jieba_user_dict
+
+    return fingerprint([jieba_user_dict()])
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=True)
 class KBJiebaTokenizer(JiebaTokenizer):
     @classmethod
     def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[Text]:
-        path = config.get("dictionary_path")
-        if not path:
+        if not config.get("dictionary_path"):
             return f"segmenter-{segment.SEGMENTER_VERSION}"
-        ensure_dictionary(path)
-        return f"segmenter-{segment.SEGMENTER_VERSION}-dict-{segment.directory_hash(path)}"
+        return f"segmenter-{segment.SEGMENTER_VERSION}-dict-{dictionary_fingerprint()}"
 
     @classmethod
     def create(

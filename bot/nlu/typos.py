@@ -1,7 +1,7 @@
 """Common pinyin-input and look-alike typos of the policy's key words, fixed before the parse.
 
 Only same-length replacements, so entity offsets stay valid; each wrong form is a non-word, so a correct message is
-never changed. Applied by bot.nlu.normalizer after policy_kb.normalize.normalize.
+never changed. Misspelt unit names are aliases in policy_kb/data/units.yml, not fixes here. Applied by bot.nlu.normalizer after policy_kb.normalize.normalize.
 """
 
 from __future__ import annotations
@@ -28,10 +28,6 @@ TYPOS: Dict[str, str] = {
     "头燕": "头雁",
     "编置": "编制",
     "人材": "人才",
-    "卫建局": "卫健局",
-    "人设局": "人社局",
-    "教提局": "教体局",
-    "组织布": "组织部",
     # question words
     "补帖": "补贴",
     "代遇": "待遇",

@@ -6,7 +6,7 @@ from pathlib import Path
 import yaml
 
 from bot.nlu.datatools import HELDOUT, check, load_examples, training_files
-from policy_kb.vocabulary import INTENTS
+from bot.nlu.export import INTENTS
 
 ROOT = Path(__file__).resolve().parents[2]
 MAIN_INTENTS = [
@@ -52,7 +52,8 @@ def test_heldout_is_large_and_outside_the_training_path():
 
 def test_nlu_domain_lists_every_entity_type_used():
     from bot.nlu.datatools import load_examples as le
-    from policy_kb.vocabulary import ALL_ENTITY_TYPES, nlu_domain_yaml
+    from bot.nlu.export import nlu_domain_yaml
+    from policy_kb.words import ALL_ENTITY_TYPES
 
     used = {e["entity"] for _t, _i, ents, _p in le(training_files() + [HELDOUT]) for e in ents}
     assert used <= set(ALL_ENTITY_TYPES)

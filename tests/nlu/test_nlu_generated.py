@@ -3,7 +3,8 @@
 import json
 from pathlib import Path
 
-from policy_kb import vocabulary as v
+from bot.nlu import export as v
+from policy_kb import words
 from policy_kb.load import load_policy
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,9 +37,9 @@ def test_jieba_dictionary_holds_every_kb_term_it_can():
 def test_lookup_tables_cover_the_vocabulary_longest_first():
     tables = v.lookup_tables()
     for etype, _canonical, form in _kb_terms():
-        if etype == "unit" and form in v.GENERIC_UNIT_ALIASES:
+        if etype == "unit" and form in words.GENERIC_UNIT_ALIASES:
             continue
-        assert form.strip(v.QUOTES) in tables[etype], (etype, form)
+        assert form.strip(words.QUOTES) in tables[etype], (etype, form)
     for forms in tables.values():
         assert [len(f) for f in forms] == sorted((len(f) for f in forms), reverse=True)
     degree = tables["degree"]
@@ -51,16 +52,16 @@ def test_synonyms_map_to_kb_values():
     assert "卫健局" in syn["区卫生健康局"]
     assert "第（九）条" in syn["9"] and "第9条" in syn["9"]
     # a form naming two values of different types is left to the rules, not to the type-blind synonym mapper
-    for term in v.ambiguous_terms():
+    for term in words.ambiguous_terms():
         assert all(term not in forms for forms in syn.values())
 
 
 def test_spacy_patterns_come_from_the_vocabulary():
     phrase = {(p["label"], p["id"], p["pattern"]) for p in v.spacy_phrase_patterns()}
     for etype, canonical, form in _kb_terms():
-        if etype == "unit" and form in v.GENERIC_UNIT_ALIASES:
+        if etype == "unit" and form in words.GENERIC_UNIT_ALIASES:
             continue
-        assert (etype, canonical, form.strip(v.QUOTES)) in phrase, (etype, form)
+        assert (etype, canonical, form.strip(words.QUOTES)) in phrase, (etype, form)
     labels = {p["label"] for p in v.spacy_token_patterns()}
     assert {"age", "years", "days", "amount", "clause", "phone", "id_number"} <= labels
 
@@ -74,16 +75,25 @@ def test_saved_spacy_pipeline_matches_the_kb(rules_nlp):
     assert rules_nlp.pipe_names == ["kb_token_splitter", "entity_ruler", "kb_entity_values"]
 
 
-def test_tokenizer_fingerprint_changes_with_the_dictionary(tmp_path):
+def test_tokenizer_fingerprint_follows_the_kb_vocabulary_and_writes_nothing(tmp_path, monkeypatch):
     from bot.nlu.tokenizer import KBJiebaTokenizer
 
     d = tmp_path / "jieba"
-    v.write_jieba_dict(d)
     before = KBJiebaTokenizer.fingerprint_addon({"dictionary_path": str(d)})
     assert before == KBJiebaTokenizer.fingerprint_addon({"dictionary_path": str(d)})
-    with open(d / "kb_userdict.txt", "a", encoding="utf-8") as f:
-        f.write("人才驿站 200000 nz\n")
+    assert not d.exists()  # fingerprinting builds no files
+    fresh = v.jieba_user_dict()
+    monkeypatch.setattr(v, "jieba_user_dict", lambda: fresh + "人才驿站 200000 nz\n")
     assert KBJiebaTokenizer.fingerprint_addon({"dictionary_path": str(d)}) != before
+
+
+def test_entity_extractor_fingerprint_writes_nothing(tmp_path):
+    from bot.nlu.entities import KBEntityExtractor
+
+    path = tmp_path / "spacy_zh"
+    first = KBEntityExtractor.fingerprint_addon({"pipeline_path": str(path)})
+    assert first == KBEntityExtractor.fingerprint_addon({"pipeline_path": str(path)})
+    assert not path.exists()
 
 
 def test_missing_dictionary_is_generated(tmp_path):

@@ -17,7 +17,7 @@ from bot.nlu.numbers import parse_quantity
         ("  博士   能拿\n\n多少  ", "博士 能拿 多少"),  # whitespace folded and trimmed
         ("第（九）条", "第（九）条"),  # the document's own brackets are kept
         ("村医考上职业医师奖多少", "村医考上执业医师奖多少"),  # same-length typo fix
-        ("卫建局管哪些", "卫健局管哪些"),
+        ("卫建局管哪些", "卫建局管哪些"),  # a misspelt unit is an alias in units.yml, not rewritten
         ("", ""),
         (None, ""),
     ],
@@ -28,6 +28,13 @@ def test_normalize(raw, expected):
 
 def test_length_cap():
     assert len(normalize_text("博" * 5000)) == 500
+
+
+def test_misspelt_unit_names_are_unit_aliases():
+    from policy_kb.words import term_index
+
+    assert term_index()["卫建局"] == [("unit", "区卫生健康局")]
+    assert term_index()["人设局"] == [("unit", "区人社局")]
 
 
 def test_typo_fixes_keep_length():

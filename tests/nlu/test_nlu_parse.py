@@ -117,7 +117,8 @@ def test_entities_carry_offsets_into_the_normalized_text(parse):
 
 def test_every_entity_value_is_exact(parse):
     from bot.nlu.aspects import cues
-    from policy_kb.vocabulary import NUMERIC_TYPES, canonical_values
+    from policy_kb.shapes import NUMERIC_TYPES
+    from policy_kb.words import canonical_values
 
     for text, _intent, _entities in CASES:
         for e in parse(text)["entities"]:

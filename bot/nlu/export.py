@@ -1,20 +1,17 @@
-"""Export the KB vocabulary to the NLU side: jieba user dictionary, Rasa lookup tables / synonyms / regexes,
-spaCy EntityRuler patterns.
+"""Export the KB vocabulary to the NLU: jieba user dictionary, Rasa lookup tables / synonyms / regexes, spaCy
+EntityRuler patterns, and the NLU-only domain.
 
-Everything here is *generated* from policy_kb/data (vocabulary.yml, units.yml, the clause numbering of load.py);
-nothing is typed by hand except the numeric patterns (ages, years, days, amounts, clause references, phone and
-ID numbers), which are shapes, not facts.
+Everything here is *generated* from policy_kb/data through the KB's one reader of words (policy_kb.words) and its
+text shapes (policy_kb.shapes); the knowledge base itself knows nothing of Rasa, jieba or spaCy.
 
-    python -m policy_kb.vocabulary --out build/nlu      # jieba/ dictionary, spacy_patterns.jsonl, domain.yml
-    python -m policy_kb.vocabulary --lookups nlu_data/generated/kb_lookups.yml
+    python -m bot.nlu.export --out build/nlu      # jieba/ dictionary, spacy_patterns.jsonl, domain.yml
+    python -m bot.nlu.export --lookups nlu_data/generated/kb_lookups.yml
 
 Design notes (see shared/DESIGN.md §3):
 - jieba: every multi-character term gets a high frequency so jieba keeps it whole (正高级职称, 执业医师); single
   characters (男, 女) are left to jieba so that 子女 is not split into 子/女.
 - Rasa lookups are written longest first (博士研究生 before 博士), because the regex alternation matches the
   first alternative, and they are used with word boundaries off.
-- A term listed under two canonical values of different entity types (初级: title or cert_level) is reported by
-  `ambiguous_terms()`; the extractor resolves it from context.
 """
 
 from __future__ import annotations
@@ -25,39 +22,24 @@ import json
 import re
 from collections import OrderedDict
 from pathlib import Path
-from typing import Dict, Iterable, List, Tuple
+from typing import Dict, Iterable, List
 
 import yaml
 
-from .load import CLAUSE_LABELS, load_policy
-from .paths import ROOT
+from policy_kb.paths import ROOT
+from policy_kb.shapes import (
+    AGE_UNITS,
+    AMOUNT_UNITS,
+    CN_NUM_CHARS,
+    CN_SMALL,
+    DAY_UNITS,
+    NUMERIC_REGEXES,
+    YEAR_UNITS,
+    clause_forms,
+    clause_numbers,
+)
+from policy_kb.words import ALL_ENTITY_TYPES, all_terms, entity_terms, rule_terms
 
-# Entity types whose values come from vocabulary.yml (keys) — in the order the NLU lists them.
-VOCAB_TYPES = [
-    "degree",
-    "title",
-    "skill_level",
-    "talent_programme",
-    "talent_group",
-    "role",
-    "certificate",
-    "cert_level",
-    "school_tier",
-    "full_time",
-    "gender",
-    "study_result",
-    "measure",
-    "sector",
-]
-# Types whose values are numbers or shapes (extracted by rules, normalized with cn2an).
-NUMERIC_TYPES = ["age", "years", "days", "amount", "clause", "phone", "id_number"]
-ALL_ENTITY_TYPES = VOCAB_TYPES + ["unit"] + NUMERIC_TYPES
-
-# Aliases too generic to be taken as a responsible unit on their own (乡镇卫生院, 我在乡镇工作): they stay
-# synonyms for the KB search, but the NLU rules do not tag them as `unit`.
-GENERIC_UNIT_ALIASES = {"乡镇", "街道"}
-
-QUOTES = "“”‘’\"'「」《》"
 JIEBA_FREQ = 200000  # high enough to keep a KB term whole in any sentence
 JIEBA_TAG = "nz"
 
@@ -65,82 +47,6 @@ JIEBA_TAG = "nz"
 # character (“双一流”, 村（社区）干部) can never be one jieba word, so it is left out of the dictionary (the spaCy
 # phrase patterns still match it as a token sequence).
 _JIEBA_BLOCK = re.compile(r"^[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+$")
-
-# ---------------------------------------------------------------------------------------------------------------
-# Numbers: shapes shared by the regex features, the spaCy patterns and the value parser.
-CN_DIGITS = "零〇一二两三四五六七八九"
-CN_NUM_CHARS = CN_DIGITS + "十百千万亿"
-NUM = rf"(?:\d+(?:\.\d+)?|[{CN_NUM_CHARS}]+)"
-NUM_WITH_WAN = rf"(?:\d+(?:\.\d+)?[万千]?|[{CN_NUM_CHARS}]+)"
-
-NUMERIC_REGEXES: Dict[str, List[str]] = {
-    "clause": [
-        r"第\s*[（(]?\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[）)]?\s*条",
-        r"[（(](?:[一二三四五六七八九十]{1,3})[）)]",
-        r"条款\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})",
-    ],
-    "age": [rf"{NUM}\s*周?岁"],
-    "years": [rf"{NUM}\s*(?:年|个年头)(?!\d)"],
-    "days": [rf"{NUM}\s*(?:天|日)"],
-    "amount": [rf"{NUM_WITH_WAN}\s*(?:万元|万块|万|千元|千块|元|块钱|块)"],
-    "phone": [r"(?<!\d)1[3-9]\d{9}(?!\d)"],
-    "id_number": [r"(?<![\dXx])\d{17}[\dXx](?![\dXx])"],
-}
-
-
-# ---------------------------------------------------------------------------------------------------------------
-def entity_terms() -> "OrderedDict[str, OrderedDict[str, List[str]]]":
-    """entity type → canonical value → the surface forms (the canonical value first, then its synonyms)."""
-    policy = load_policy()
-    out: "OrderedDict[str, OrderedDict[str, List[str]]]" = OrderedDict((etype, OrderedDict()) for etype in VOCAB_TYPES)
-    for etype, canonical, forms in policy.vocabulary_forms():
-        if etype in out:
-            out[etype][canonical] = forms
-    out["unit"] = OrderedDict(policy.unit_forms())
-    return out
-
-
-def rule_terms() -> "OrderedDict[str, OrderedDict[str, List[str]]]":
-    """The terms the rule extractor tags: entity_terms() less the generic unit aliases."""
-    terms = entity_terms()
-    for name, forms in terms["unit"].items():
-        terms["unit"][name] = [f for f in forms if f not in GENERIC_UNIT_ALIASES]
-    # quotation marks around a term (“双一流”) are not part of the entity
-    for values in terms.values():
-        for canonical, forms in values.items():
-            values[canonical] = list(OrderedDict.fromkeys(f.strip(QUOTES) for f in forms if f.strip(QUOTES)))
-    return terms
-
-
-def term_index() -> Dict[str, List[Tuple[str, str]]]:
-    """surface form (lower-cased) → [(entity type, canonical value)], in VOCAB_TYPES order."""
-    index: Dict[str, List[Tuple[str, str]]] = {}
-    for etype, values in entity_terms().items():
-        for canonical, forms in values.items():
-            for form in forms:
-                pair = (etype, canonical)
-                bucket = index.setdefault(form.lower(), [])
-                if pair not in bucket:
-                    bucket.append(pair)
-    return index
-
-
-def ambiguous_terms() -> Dict[str, List[Tuple[str, str]]]:
-    """Surface forms that name more than one (type, value): the extractor resolves them from context."""
-    return {t: pairs for t, pairs in term_index().items() if len(pairs) > 1}
-
-
-def canonical_values(etype: str) -> List[str]:
-    return list(entity_terms().get(etype, {}).keys())
-
-
-def all_terms() -> List[str]:
-    seen = OrderedDict()
-    for values in entity_terms().values():
-        for forms in values.values():
-            for f in forms:
-                seen[f] = None
-    return list(seen)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -160,12 +66,6 @@ def jieba_user_dict() -> str:
 
 # ---------------------------------------------------------------------------------------------------------------
 # Rasa training data: lookup tables, synonyms, regexes
-def clause_forms(number: int) -> List[str]:
-    """Surface forms of a clause reference that the NLU maps to the clause number."""
-    cn = CLAUSE_LABELS[number - 1]
-    return [f"第（{cn}）条", f"第({cn})条", f"第{cn}条", f"第{number}条", f"（{cn}）", f"条款{cn}", f"条款{number}"]
-
-
 def synonyms() -> "OrderedDict[str, List[str]]":
     """canonical value → surface forms that differ from it (Rasa EntitySynonymMapper is type-blind, so a form
     that would map to two different values is left out)."""
@@ -174,7 +74,7 @@ def synonyms() -> "OrderedDict[str, List[str]]":
         for canonical, forms in values.items():
             for form in forms:
                 targets.setdefault(form.lower(), set()).add(canonical)
-    for n in range(1, 15):
+    for n in clause_numbers():
         for form in clause_forms(n):
             targets.setdefault(form.lower(), set()).add(str(n))
     out: "OrderedDict[str, List[str]]" = OrderedDict()
@@ -190,7 +90,7 @@ def synonyms() -> "OrderedDict[str, List[str]]":
         for canonical, forms in values.items():
             for form in forms:
                 add(canonical, form)
-    for n in range(1, 15):
+    for n in clause_numbers():
         for form in clause_forms(n):
             add(str(n), form)
     return out
@@ -215,7 +115,7 @@ def rasa_nlu_yaml() -> str:
         return json.dumps(s, ensure_ascii=False)
 
     lines = [
-        "# GENERATED by `python -m policy_kb.vocabulary` (make nlu-data) from policy_kb/data — do not edit.",
+        "# GENERATED by `python -m bot.nlu.export` (make nlu-data) from policy_kb/data — do not edit.",
         "# tests/nlu/test_generated.py checks that this file equals a fresh generation.",
         'version: "3.1"',
         "nlu:",
@@ -255,8 +155,8 @@ def spacy_token_patterns() -> List[dict]:
     """EntityRuler token patterns for numbers with their units. Tokens are split at number/unit boundaries by
     bot.nlu.segment, so `35岁`, `三十五周岁`, `10万元`, `第（九）条` arrive as separate tokens."""
     num = {"TEXT": {"REGEX": _cn_num_token()}}
-    small = {"TEXT": {"REGEX": r"^(?:\d{1,2}|[一二三四五六七八九十]{1,3})$"}}
-    cn_small = {"TEXT": {"REGEX": r"^[一二三四五六七八九十]{1,3}$"}}
+    small = {"TEXT": {"REGEX": rf"^(?:\d{{1,2}}|[{CN_SMALL}]{{1,3}})$"}}
+    cn_small = {"TEXT": {"REGEX": rf"^[{CN_SMALL}]{{1,3}}$"}}
     lpar = {"ORTH": {"IN": ["（", "("]}}
     rpar = {"ORTH": {"IN": ["）", ")"]}}
     return [
@@ -266,14 +166,10 @@ def spacy_token_patterns() -> List[dict]:
         {"label": "clause", "id": "num", "pattern": [lpar, cn_small, rpar]},
         {"label": "clause", "id": "num", "pattern": [{"ORTH": "条款"}, small]},
         {"label": "clause", "id": "num", "pattern": [cn_small, {"ORTH": "条"}]},
-        {"label": "age", "id": "num", "pattern": [num, {"ORTH": {"IN": ["岁", "周岁"]}}]},
-        {"label": "years", "id": "num", "pattern": [num, {"ORTH": {"IN": ["年", "个年头"]}}]},
-        {"label": "days", "id": "num", "pattern": [num, {"ORTH": {"IN": ["天", "日"]}}]},
-        {
-            "label": "amount",
-            "id": "num",
-            "pattern": [num, {"ORTH": {"IN": ["万元", "万块", "万", "千元", "千块", "元", "块钱", "块"]}}],
-        },
+        {"label": "age", "id": "num", "pattern": [num, {"ORTH": {"IN": list(AGE_UNITS)}}]},
+        {"label": "years", "id": "num", "pattern": [num, {"ORTH": {"IN": list(YEAR_UNITS)}}]},
+        {"label": "days", "id": "num", "pattern": [num, {"ORTH": {"IN": list(DAY_UNITS)}}]},
+        {"label": "amount", "id": "num", "pattern": [num, {"ORTH": {"IN": list(AMOUNT_UNITS)}}]},
         {"label": "phone", "id": "as_typed", "pattern": [{"TEXT": {"REGEX": r"^1[3-9]\d{9}$"}}]},
         {"label": "id_number", "id": "as_typed", "pattern": [{"TEXT": {"REGEX": r"^\d{17}[\dXx]$"}}]},
     ]
@@ -319,7 +215,7 @@ INTENTS = [
 
 def nlu_domain_yaml() -> str:
     data = {"version": "3.1", "intents": INTENTS, "entities": ALL_ENTITY_TYPES}
-    return "# GENERATED by policy_kb.vocabulary: the NLU-only domain used by `make nlu-validate`.\n" + yaml.safe_dump(
+    return "# GENERATED by bot.nlu.export: the NLU-only domain used by `make nlu-validate`.\n" + yaml.safe_dump(
         data, allow_unicode=True, sort_keys=False
     )
 
