@@ -13,7 +13,8 @@ from policy_kb import compose
 from policy_kb.answers import is_unknown, parse_answer
 from policy_kb.eligibility import ELIGIBLE, UNDETERMINED, assess
 from policy_kb.profile import fields
-from policy_kb.topics import facts_from_entities
+from policy_kb.statements import facts_by_person
+from policy_kb.topics import facts_from_entities, with_double_certificate
 
 from . import questions
 from .base import SafeAction, entities_of, facts_from_json, intent_of, jsonable_facts, set_topic, text_of, utter
@@ -27,6 +28,8 @@ def _merge(profile: dict, new: dict, replace: bool) -> dict:
     for key, value in new.items():
         if isinstance(value, (set, frozenset)) and not replace and key in out:
             out[key] = set(out[key]) | set(value)
+        elif isinstance(value, dict) and isinstance(out.get(key), dict):  # _excluded, _said: per field
+            out[key] = {**out[key], **value}
         else:
             out[key] = value
     return out
@@ -41,10 +44,15 @@ class SelfCheck(SafeAction):
         profile = facts_from_json(stored)
         skipped = list(stored.get("_skipped", []))
         profile.pop("_skipped", None)
-        new = facts_from_entities(entities_of(tracker))
+        text = text_of(tracker)
+        people = facts_by_person(text, entities_of(tracker), facts_from_entities)
+        if len(people) > 1:  # 我爸…，我妈…: each person checked and reported on their own
+            utter(dispatcher, persons_reply(people, profile))
+            return [SlotSet("requested_field", None)]
+        person, new = people[0]
+        new = with_double_certificate(text, new)
         new.pop("_social_worker", None)
         requested = tracker.get_slot("requested_field")
-        text = text_of(tracker)
         if requested:
             # A bare number answers the question asked: "36" after "服务期几年" is not an age.
             for field, unit in NUMBER_UNITS.items():
@@ -75,7 +83,10 @@ class SelfCheck(SafeAction):
         likely = [r for r in report.by_verdict(UNDETERMINED) if r.relevant]
         next_field = report.next_field if likely else None
         question = fields()[next_field]["question"] if next_field else None
-        utter(dispatcher, compose.self_check_reply(report, profile.get("transferred_workers"), question))
+        if person.key != "我" or stored.get("_person"):  # 帮我妈问一下: the check is hers, and stays hers
+            profile["_person"] = stored.get("_person") or person.label
+        count = profile.get("transferred_workers")
+        utter(dispatcher, compose.self_check_reply(report, count, question, person=profile.get("_person")))
         shown = report.by_verdict(ELIGIBLE) + likely
         items = [kb().item(r.item_id) for r in shown]
         stored = jsonable_facts(profile)
@@ -85,6 +96,16 @@ class SelfCheck(SafeAction):
             SlotSet("requested_field", next_field),
             set_topic("self_check", items, profile, items[0]["clause"] if items else None, verdicts=verdicts(report)),
         ]
+
+
+def persons_reply(people, shared: dict):
+    """One report per person the message describes (policy_kb.statements.facts_by_person)."""
+    replies = []
+    for person, facts in people:
+        facts = {k: v for k, v in facts.items() if k != "_social_worker"}
+        report = assess(jsonable_facts(_merge(shared, facts, replace=True) if person.key == "我" else facts))
+        replies.append((person.label, compose.self_check_reply(report, facts.get("transferred_workers"))))
+    return compose.persons_reply(replies)
 
 
 def verdicts(report) -> list[dict]:

@@ -498,26 +498,35 @@ def _result_line(r: ItemResult, count: int | None = None) -> str:
     return f"{r.citation} {r.name}{money}{sched}{cond}"
 
 
-def self_check_reply(report: Report, count: int | None = None, question: str | None = None) -> Reply:
+def self_check_reply(
+    report: Report, count: int | None = None, question: str | None = None, person: str | None = None
+) -> Reply:
     """The self-check result; `count`: the head count told (组织转移并稳定就业人数), for per-head sums;
-    `question`: the engine's next question, asked after the result."""
+    `question`: the engine's next question, asked after the result; `person`: whom it is for, where not the
+    speaker (您母亲)."""
     eligible = report.by_verdict(ELIGIBLE)
     likely = [r for r in report.by_verdict(UNDETERMINED) if r.relevant][:3]
     missed = [r for r in report.by_verdict(NOT_ELIGIBLE) if r.relevant][:3]
     headline = f"自查结果（依据{kb().doc_number}，最终以责任单位审核认定为准）："
     lines = [("headline", headline)]
+    if person:
+        lines.insert(0, ("note", f"（以下按{person}的情况）"))
     for r in eligible:
         lines.append(("verdict", f"✓ 符合 {_result_line(r, count)}。责任单位：{'、'.join(r.units)}。"))
     for r in likely:
         lines.append(
             ("verdict", f"？可能符合 {_result_line(r)}。还需满足：{'；'.join(leaf.label for leaf in r.missing)}。")
         )
+        # what the person said already fails one way in (市级重点实验室 for “省级及以上”)
+        lines += [("reason", f"  已不满足：{leaf.explain()}（原文：“{leaf.quote}”）") for leaf in r.ruled_out]
     for r in missed:
         reasons = "；".join(f"{leaf.explain()}（原文：“{leaf.quote}”）" for leaf in r.failed)
         amount = f"（{r.amount_text}）" if r.amount_text else ""
         lines.append(("verdict", f"✗ 不符合 {r.citation} {r.name}{amount}：{reasons}。"))
         lines += [("near_miss", f"  提示：{m.text}") for m in r.near_misses]
-    if len(lines) == 1:
+    # the readings a verdict rests on (a limit reached exactly, an open reading), each citing terms.yml or the clause
+    lines += [("note", f"说明：{note}") for r in eligible + likely + missed for note in r.readings]
+    if not any(kind == "verdict" for kind, _text in lines):
         lines.append(("verdict", "根据目前的信息，还没有找到适用的待遇。"))
     lines += [("note", f"说明：{note}") for note in report.notes]
     if question:
@@ -535,7 +544,25 @@ def self_check_reply(report: Report, count: int | None = None, question: str | N
         units=units_of(numbers),
         citations=[citation(n) for n in numbers],
         lines=lines,
-        notes=list(report.notes),
+        notes=list(report.notes) + [note for r in shown for note in r.readings],
+    )
+
+
+def persons_reply(replies: list[tuple[str, Reply]]) -> Reply:
+    """One self-check result per person the message describes (我爸…，我妈…), each under the person's name."""
+    lines: list[tuple[str, str]] = []
+    for label, reply in replies:
+        lines.append(("headline", f"【{label}】"))
+        lines += list(reply.lines)
+    first = replies[0][1]
+    return Reply(
+        aspect="self_check",
+        headline=first.headline,
+        items=[item for _label, reply in replies for item in reply.items],
+        units=list(dict.fromkeys(u for _label, reply in replies for u in reply.units)),
+        citations=list({c.clause: c for _label, reply in replies for c in reply.citations}.values()),
+        lines=lines,
+        notes=list(dict.fromkeys(n for _label, reply in replies for n in reply.notes)),
     )
 
 
@@ -795,8 +822,10 @@ def verdict_lines(items: list[dict], facts: dict) -> list[str]:
     from .conditions import MET as TRACE_MET
     from .conditions import UNMET as TRACE_UNMET
     from .conditions import evaluate
+    from .profile import make_profile
 
-    profile = {k: frozenset(v) if isinstance(v, set) else v for k, v in facts.items() if not k.startswith("_")}
+    # the facts told, with the values the person ruled out (_excluded) and their words (_said)
+    profile = make_profile({k: sorted(v) if isinstance(v, (set, frozenset)) else v for k, v in facts.items()})
     lines = []
     for item in items[:3]:
         if "conditions" not in item:
@@ -807,6 +836,11 @@ def verdict_lines(items: list[dict], facts: dict) -> list[str]:
             lines.append(f"不符合 {cite(item)} {item['name']}：{reasons}。")
         elif trace.status == TRACE_MET:
             lines.append(f"符合 {cite(item)} {item['name']}的条件（以责任单位审核认定为准）。")
+        else:  # what the person said already fails one way in (市级人才计划 for “省级及以上”); others stay open
+            ruled = [leaf for leaf in trace.leaves if leaf.status == TRACE_UNMET]
+            if ruled:
+                reasons = "；".join(f"{leaf.explain()}（原文：“{leaf.quote}”）" for leaf in ruled)
+                lines.append(f"{cite(item)} {item['name']}：{reasons}；其他条件尚需确认。")
     return lines
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .profile import fields, rank
+from .profile import EXCLUDED, SAID, fields, rank
 
 MET, UNMET, UNKNOWN = "met", "unmet", "unknown"
 
@@ -24,6 +24,7 @@ class LeafResult:
     status: str
     actual: object = None
     gap: float | int | None = None  # how far the actual value is from meeting the condition
+    said: dict | None = None  # the person's words on this fact ({words, reason, reading}), where they gave some
 
     def specificity(self) -> int:
         """3 when a met leaf names the fact itself (博士 = 博士研究生), 2 when the fact sits on its threshold
@@ -42,6 +43,15 @@ class LeafResult:
             return f"尚不清楚：{spec['label']}（条件：“{self.label}”）"
         if self.status == MET:
             return f"满足“{self.label}”"
+        if self.said:
+            reason = f"（{self.said['reason']}）" if self.said.get("reason") else ""
+            said = f"您说的“{self.said['words']}”{reason}"
+            if self.actual is None or isinstance(self.actual, bool) or reason:
+                return f"{said}，不满足“{self.label}”"
+            return f"{said}：{self._explain_unmet(spec, unit)}"
+        return self._explain_unmet(spec, unit)
+
+    def _explain_unmet(self, spec: dict, unit: str) -> str:
         actual = self.actual
         if isinstance(actual, frozenset):
             actual = "、".join(sorted(actual)) or "无"
@@ -104,6 +114,21 @@ def _compare(op: str, actual, expected, field_name: str):
     raise ValueError(f"unknown operator {op}")
 
 
+def _ruled_out(node: dict, profile: dict) -> bool:
+    """True when the values the person ruled out leave no value that could meet this leaf (不是双一流，也不是部属
+    师范 → “双一流或部属师范” is not met; 没有执业医师资格 → “具有执业医师资格” is not met)."""
+    name, op, expected = node["field"], node["op"], node["value"]
+    excluded = (profile.get(EXCLUDED) or {}).get(name)
+    if not excluded:
+        return False
+    spec = fields()[name]
+    if spec["type"] == "set":
+        wanted = [expected] if op == "has" else list(expected)
+        return op in ("has", "has_any") and set(wanted) <= set(excluded)
+    possible = [v for v in spec["values"] if v not in excluded]
+    return not any(_compare(op, v, expected, name)[0] for v in possible)
+
+
 def evaluate(node: dict, profile: dict, overrides: dict | None = None) -> Trace:
     """Evaluate a condition tree. `overrides` forces leaf statuses by id (used to find near-misses)."""
     overrides = overrides or {}
@@ -136,4 +161,7 @@ def evaluate(node: dict, profile: dict, overrides: dict | None = None) -> Trace:
         ok, gap = _compare(node["op"], profile[name], node["value"], name)
         leaf.status = MET if ok else UNMET
         leaf.gap = None if ok or not gap else gap
+    elif _ruled_out(node, profile):
+        leaf.status = UNMET
+    leaf.said = (profile.get(SAID) or {}).get(name)
     return Trace(leaf.status, [leaf], [leaf])

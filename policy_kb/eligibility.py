@@ -66,6 +66,13 @@ class ItemResult:
     missing: list[LeafResult] = field(default_factory=list)
     near_misses: list[NearMiss] = field(default_factory=list)
     target_quote: str = ""
+    # an undetermined item's conditions the person already fails (in an any-group another branch may still meet)
+    ruled_out: list[LeafResult] = field(default_factory=list)
+    # the readings this verdict rests on: a fact on a boundary (恰好63周岁), an open reading (双一流学科), each
+    # citing terms.yml or the clause
+    readings: list[str] = field(default_factory=list)
+    open_reading: bool = False  # one of the readings is open (the text does not decide it): worth telling
+    higher_tier: bool = False  # fails only by holding a higher degree than the tier names (see _higher_tiers)
 
     @property
     def relevant(self) -> bool:
@@ -73,6 +80,8 @@ class ItemResult:
         (an item for 硕士 is noise to a 博士, but the 35-year limit is news to a 36-year-old 硕士)."""
         if self.verdict == ELIGIBLE:
             return True
+        if self.open_reading or any(leaf.said for leaf in self.failed + self.ruled_out):
+            return True  # the person spoke to a condition that decides it (区级示范, 没有执业医师资格, 民营企业)
         specific = [leaf for leaf in self.met if leaf.field not in GENERIC_FIELDS and leaf.specificity() >= 2]
         if not specific:
             return False
@@ -134,7 +143,70 @@ def assess_item(item: dict, clause: dict, profile: dict) -> ItemResult:
         result.near_misses = _near_misses(item, trace, profile, amount_text)
     elif verdict == UNDETERMINED:
         result.missing = trace.unknown()
+        result.ruled_out = [leaf for leaf in trace.leaves if leaf.status == UNMET and leaf.field in profile]
+    result.readings, result.open_reading = readings(
+        trace.leaves if verdict != NOT_ELIGIBLE else result.failed + trace.met(), result
+    )
     return result
+
+
+def _term(name: str) -> dict | None:
+    return next((t for t in load_policy().terms if t["term"] == name), None)
+
+
+def _term_note(name: str, lead: str) -> str | None:
+    term = _term(name)
+    if term is None:
+        return None
+    return (
+        f"{lead}按“{term['term']}”的口径：{term['definition']}（{term['source'].rstrip('。')}；术语口径见 terms.yml）"
+    )
+
+
+def readings(leaves: list[LeafResult], result: ItemResult) -> tuple[list[str], bool]:
+    """The readings a verdict rests on, said in words: a number exactly on a limit (以下 includes it, 超过 does
+    not), a word the person used that sits on an open reading, a higher degree than the tier an item names; and
+    whether one of them is open (not a boundary the text's own words settle)."""
+    out, open_reading = [], False
+    for leaf in leaves:
+        spec = fields()[leaf.field]
+        if spec["type"] in ("int", "number") and leaf.actual is not None and leaf.actual == leaf.value:
+            unit = spec.get("unit", "")
+            lead = f"{result.citation}“{leaf.label}”：{leaf.actual}{unit}正在界限上，"
+            out.append(_term_note(BOUNDARY_TERM, lead))
+        if leaf.said and leaf.said.get("reading"):
+            open_reading = True
+            out.append(
+                _term_note(leaf.said["reading"], f"{result.citation}“{leaf.label}”：您说的“{leaf.said['words']}”，")
+            )
+        if (
+            leaf.status == UNMET
+            and leaf.op == "eq"
+            and spec["type"] == "ordinal"
+            and leaf.actual in spec["values"]
+            and spec["values"].index(leaf.actual) > spec["values"].index(leaf.value)
+            and any(m.field not in GENERIC_FIELDS for m in result.met)
+        ):
+            lead = f"{result.citation}“{leaf.label}”：您的{spec['label']}（{leaf.actual}）高于该档，"
+            out.append(_term_note(HIGHER_TIER_TERM, lead))
+            result.higher_tier = True
+    return list(dict.fromkeys(x for x in out if x)), open_reading
+
+
+BOUNDARY_TERM = "以上、以下"
+HIGHER_TIER_TERM = "学历层次"
+
+
+def _higher_tiers(results: list[ItemResult]) -> None:
+    """A lower tier (本科) is worth telling a 硕士 only when the items of the person's own tier fail them (over the
+    age limit): then whether the lower tier is open to them is the question, and the text leaves it open."""
+    own = [r for r in results if any(leaf.field == "degree" and leaf.op == "eq" for leaf in r.met)]
+    own_fails = bool(own) and all(r.verdict == NOT_ELIGIBLE for r in own)
+    for r in results:
+        if r.higher_tier:
+            r.open_reading = r.open_reading or own_fails
+            if not own_fails:
+                r.readings = [note for note in r.readings if f"“{HIGHER_TIER_TERM}”" not in note]
 
 
 def _next_field(results: list[ItemResult], skip=()) -> str | None:
@@ -168,6 +240,7 @@ def assess(profile_data: dict | None, item_ids: list[str] | None = None, skip=()
             results.append(assess_item(item, clause, profile))
     # Best matches first: decided before open, more conditions met before fewer; clause order otherwise.
     results.sort(key=lambda r: ({ELIGIBLE: 0, UNDETERMINED: 1, NOT_ELIGIBLE: 2}[r.verdict], -len(r.met)))
+    _higher_tiers(results)
     next_field = _next_field(results, skip)
     notes = []
     if len(results) and sum(r.verdict == ELIGIBLE for r in results) > 1:

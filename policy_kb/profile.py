@@ -56,14 +56,35 @@ def coerce(field: str, value):
     return value
 
 
+# What the person said beyond the fields: the values they ruled out (field → values) and their words (field →
+# {words, reason, reading}); policy_kb.statements writes them, the engine reads them.
+EXCLUDED, SAID = "_excluded", "_said"
+
+
 def make_profile(data: dict | None) -> dict:
     """Keep the known fields, coerced. None and "" mean unknown and are dropped; an empty list for a set field
-    means "none of these" (e.g. no certificates), which is known."""
-    out = {}
+    means "none of these" (e.g. no certificates), which is known. `_excluded` and `_said` are kept; other keys
+    starting with "_" (the conversation's own notes) are dropped."""
+    out: dict = {}
     for field, value in (data or {}).items():
-        if value is None or value == "":
+        if field == EXCLUDED and value:
+            out[EXCLUDED] = _exclusions(value)
+        elif field == SAID and value:
+            out[SAID] = {k: dict(v) for k, v in value.items() if k in fields() and isinstance(v, dict)}
+        elif str(field).startswith("_") or value is None or value == "":
             continue
-        out[field] = coerce(field, value)
+        else:
+            out[field] = coerce(field, value)
+    return out
+
+
+def _exclusions(value: dict) -> dict:
+    out = {}
+    for field, values in value.items():
+        spec = fields().get(field)
+        if spec is None or "values" not in spec:
+            continue
+        out[field] = frozenset(v for v in values if v in spec["values"])
     return out
 
 

@@ -12,7 +12,9 @@ from collections import Counter
 
 from .conditions import MET, UNKNOWN, UNMET, evaluate
 from .load import load_policy
-from .profile import ProfileError, coerce, fields
+from .profile import EXCLUDED, ProfileError, coerce, fields
+from .statements import facts as stated_facts
+from .statements import mark
 
 # How an entity (type, canonical value) becomes a profile fact. Types whose values are profile values map 1:1.
 DIRECT = {
@@ -62,6 +64,8 @@ def facts_from_entities(entities: list[dict]) -> dict:
         entities = [e for e in entities if e not in before]
     for e in entities:
         kind, value = str(e.get("entity")), str(e.get("value", "")).strip()
+        if e.get("role") == "not":
+            continue  # a denied fact (不是双一流) is read by policy_kb.statements
         if (kind, value) in SPECIAL:
             for k, v in SPECIAL[(kind, value)].items():
                 if isinstance(v, set):
@@ -85,8 +89,14 @@ def facts_from_entities(entities: list[dict]) -> dict:
 
 
 def facts_from_message(text: str, entities: list[dict]) -> dict:
-    """facts_from_entities, plus what only the whole sentence says: “硕士…双证” is the 硕士双证 study result."""
-    facts = facts_from_entities(entities)
+    """facts_from_entities, plus what only the whole sentence says: “硕士…双证” is the 硕士双证 study result; denied
+    facts, levels and everyday words (policy_kb.statements) become facts or exclusions."""
+    return with_double_certificate(text, stated_facts(text, mark(text, entities), facts_from_entities))
+
+
+def with_double_certificate(text: str, facts: dict) -> dict:
+    """“硕士…双证”: the degree studied for while in post, with both certificates, is the 硕士双证 study result."""
+    facts = dict(facts)
     if "双证" in text and facts.get("degree") in ("博士", "硕士") and "study_result" not in facts:
         facts["study_result"] = f"{facts.pop('degree')}双证"
         facts.pop("full_time", None)  # 在职 study: whether it was full-time is beside the point here
@@ -126,6 +136,7 @@ def items_about(facts: dict, kinds=("benefit", "service")) -> list[tuple[dict, f
         facts.setdefault("certificates", set()).update(
             v for v in fields()["certificates"]["values"] if v.startswith("社会工作师")
         )
+    facts.pop(EXCLUDED, None)  # what a person rules out does not hide the items a question names
     profile = {k: frozenset(v) if isinstance(v, set) else v for k, v in facts.items()}
     set_fields = {k for k, spec in fields().items() if spec["type"] == "set"}
     scored = []

@@ -1,5 +1,5 @@
 """The one reader of the KB's words: entity type → canonical value → the words people use for it (vocabulary.yml,
-units.yml). The NLU exports (bot/nlu/export.py), the self-check's reading of a message and the search all read the
+units.yml, the everyday words of everyday.yml). The NLU exports (bot/nlu/export.py), the self-check's reading of a message and the search all read the
 vocabulary through this module.
 
 A term listed under two canonical values of different entity types (初级: title or cert_level) is reported by
@@ -8,9 +8,13 @@ A term listed under two canonical values of different entity types (初级: titl
 
 from __future__ import annotations
 
+import functools
 from collections import OrderedDict
 
+import yaml
+
 from .load import load_policy
+from .paths import DATA
 from .shapes import NUMERIC_TYPES
 
 # Entity types whose values come from vocabulary.yml (keys) — in the order the NLU lists them.
@@ -29,8 +33,11 @@ VOCAB_TYPES = [
     "study_result",
     "measure",
     "sector",
+    "situation",
 ]
-ALL_ENTITY_TYPES = VOCAB_TYPES + ["unit"] + NUMERIC_TYPES
+# Entities policy_kb.statements adds to the NLU's: a level and the thing it qualifies, a person named.
+STATEMENT_TYPES = ["level", "person"]
+ALL_ENTITY_TYPES = VOCAB_TYPES + ["unit"] + NUMERIC_TYPES + STATEMENT_TYPES
 
 # Aliases too generic to be taken as a responsible unit on their own (乡镇卫生院, 我在乡镇工作): they stay
 # synonyms for the KB search, but the NLU rules do not tag them as `unit`.
@@ -46,6 +53,7 @@ def entity_terms() -> OrderedDict[str, OrderedDict[str, list[str]]]:
     for etype, canonical, forms in policy.vocabulary_forms():
         if etype in out:
             out[etype][canonical] = forms
+    out["situation"] = OrderedDict((key, [str(w) for w in entry["words"]]) for key, entry in situations().items())
     out["unit"] = OrderedDict(policy.unit_forms())
     return out
 
@@ -91,3 +99,37 @@ def all_terms() -> list[str]:
             for f in forms:
                 seen[f] = None
     return list(seen)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Everyday words (everyday.yml): what a word tells the self-check, what it rules out, levels, persons
+@functools.lru_cache(maxsize=1)
+def everyday() -> dict:
+    with open(DATA / "everyday.yml", encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+def situations() -> OrderedDict[str, dict]:
+    """situation id (its first word) → {words, means, excludes, reason, reading}."""
+    return OrderedDict((str(entry["words"][0]), entry) for entry in everyday()["situations"])
+
+
+def situation(key: str) -> dict | None:
+    return situations().get(key)
+
+
+def levels() -> dict[str, str]:
+    """level word (区级, 省里 …) → the level it names (县级, 省级 …), longest word first."""
+    table = everyday()["levels"]
+    return {w: table[w] for w in sorted(table, key=len, reverse=True)}
+
+
+def levelled() -> list[tuple[str, dict]]:
+    """(thing that has a level, its entry {field, true_from}), longest thing first."""
+    pairs = [(str(t), entry) for entry in everyday()["levelled"] for t in entry["things"]]
+    return sorted(pairs, key=lambda p: -len(p[0]))
+
+
+def persons() -> dict[str, dict]:
+    """relation → {words, gender}; the key `_together` holds the words that speak of everyone at once."""
+    return everyday()["persons"]

@@ -9,7 +9,8 @@ Merging, for every message:
   confidence is at least `min_confidence`, and its value is exact: a canonical KB value of a vocabulary type or a
   unit name. Numbers, clause references, phone and ID numbers come from the rules only (a statistical guess such as
   张三 → clause 3 is never exact).
-So every entity that leaves the NLU is a value the knowledge base can answer.
+So every entity that leaves the NLU is a value the knowledge base can answer. Then policy_kb.statements marks
+denied facts (role "not"), levels (区级示范 → a `level` entity) and the person each entity describes (group).
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from policy_kb.statements import mark
 
 logger = logging.getLogger(__name__)
 
@@ -157,6 +160,7 @@ class KBEntityExtractor(GraphComponent, EntityExtractorMixin):
             return messages
         for message in messages:
             text = message.get(TEXT) or ""
-            entities = self.merge(text, message.get(ENTITIES, []) or [])
+            # denials, levels and persons marked once, here (policy_kb.statements)
+            entities = mark(text, self.merge(text, message.get(ENTITIES, []) or []))
             message.set(ENTITIES, entities, add_to_output=True)
         return messages

@@ -6,6 +6,7 @@ must be exactly that item's amount, not merely some amount the document states.
 """
 
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ import yaml
 from policy_kb.eligibility import ELIGIBLE, NOT_ELIGIBLE, UNDETERMINED, assess
 from tests.citations import CITATIONS
 
+ROOT = Path(__file__).resolve().parents[2]
 CASES = yaml.safe_load((Path(__file__).parent / "cases.yml").read_text(encoding="utf-8"))
 
 
@@ -54,9 +56,10 @@ def check_amount(result, item: dict, expected, clause_text: str):
 
 def test_every_case_names_the_amount_of_each_item_it_checks():
     for case in CASES:
-        named = (
-            set(case.get("eligible", [])) | set(case.get("not_eligible") or {}) | set(case.get("undetermined") or {})
-        )
+        named = set()
+        for part in [case, *(case.get("persons") or {}).values()]:
+            named |= set(part.get("eligible", [])) | set(part.get("not_eligible") or {})
+            named |= set(part.get("undetermined") or {})
         assert named <= set(case.get("amounts") or {}), case["name"]
 
 
@@ -64,9 +67,43 @@ def test_there_are_at_least_forty_cases():
     assert len(CASES) >= 40
 
 
+@pytest.fixture(scope="module")
+def rules_nlp():
+    """The NLU's rule entities (build/nlu/spacy_zh, generated from the KB by `make nlu-data`)."""
+    subprocess.run(["make", "--no-print-directory", "nlu-data"], cwd=ROOT, check=True, capture_output=True)
+    from bot.nlu.spacy_pipeline import DEFAULT_DIR, entities, load
+
+    nlp = load(DEFAULT_DIR)
+    return lambda text: entities(nlp, text)
+
+
+def said_profiles(case, rules_nlp) -> dict:
+    """person → profile: what `says` tells (the NLU's rule entities, read by policy_kb.statements), over `profile`."""
+    from policy_kb.statements import facts_by_person
+    from policy_kb.topics import facts_from_entities, with_double_certificate
+
+    out = {}
+    for person, facts in facts_by_person(case["says"], rules_nlp(case["says"]), facts_from_entities):
+        facts = with_double_certificate(case["says"], facts)
+        facts.pop("_social_worker", None)
+        merged = {**(case.get("profile") or {}), **facts}
+        out[person.key] = {k: sorted(v) if isinstance(v, (set, frozenset)) else v for k, v in merged.items()}
+    return out
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
-def test_case(case, policy):
-    report = assess(case["profile"])
+def test_case(case, policy, request):
+    if "says" not in case:
+        check(assess(case["profile"]), case, policy)
+        return
+    profiles = said_profiles(case, request.getfixturevalue("rules_nlp"))
+    expected = case.get("persons") or {"我": case}
+    assert sorted(profiles) == sorted(expected), profiles
+    for person, expectations in expected.items():
+        check(assess(profiles[person]), {**expectations, "amounts": case.get("amounts")}, policy)
+
+
+def check(report, case: dict, policy) -> None:
     for item_id in case.get("eligible", []):
         r = report.result(item_id)
         assert r.verdict == ELIGIBLE, [leaf.explain() for leaf in r.failed + r.missing]
@@ -90,5 +127,8 @@ def test_case(case, policy):
         assert report.result(item_id).schedule.per_year == per_year
     for item_id, expected in (case.get("amounts") or {}).items():
         check_amount(report.result(item_id), policy.item(item_id), expected, policy.clause_of(item_id)["text"])
+    for item_id, term in (case.get("readings") or {}).items():
+        readings = report.result(item_id).readings
+        assert any(f"按“{term}”的口径" in note for note in readings), readings
     for r in report.results:
         assert r.citation == CITATIONS[policy.clause_of(r.item_id)["number"]]
