@@ -129,6 +129,18 @@ def _ruled_out(node: dict, profile: dict) -> bool:
     return not any(_compare(op, v, expected, name)[0] for v in possible)
 
 
+def _may_also_be(node: dict, profile: dict) -> bool:
+    """A set value told that leaves a wanted one open (profile.yml `may_also_be`): 机关事业单位人员 for “党政人才、
+    专业技术人才” is to be confirmed, not failed — unless the person ruled the wanted one out."""
+    spec = fields()[node["field"]]
+    if spec["type"] != "set" or node["op"] not in ("has", "has_any"):
+        return False
+    wanted = {node["value"]} if node["op"] == "has" else set(node["value"])
+    excluded = set((profile.get(EXCLUDED) or {}).get(node["field"]) or ())
+    also = {v for held in profile[node["field"]] for v in (spec.get("may_also_be") or {}).get(held, [])}
+    return bool((wanted & also) - excluded)
+
+
 def evaluate(node: dict, profile: dict, overrides: dict | None = None) -> Trace:
     """Evaluate a condition tree. `overrides` forces leaf statuses by id (used to find near-misses)."""
     overrides = overrides or {}
@@ -159,7 +171,7 @@ def evaluate(node: dict, profile: dict, overrides: dict | None = None) -> Trace:
         leaf.status = overrides[leaf.id]
     elif name in profile:
         ok, gap = _compare(node["op"], profile[name], node["value"], name)
-        leaf.status = MET if ok else UNMET
+        leaf.status = MET if ok else UNKNOWN if _may_also_be(node, profile) else UNMET
         leaf.gap = None if ok or not gap else gap
     elif _ruled_out(node, profile):
         leaf.status = UNMET

@@ -36,6 +36,7 @@ CHANGEABLE = {
 
 # Facts that say which group an item is for; failing one means the item is aimed at someone else.
 CATEGORY_FIELDS = {"degree", "roles", "employment", "study_result"}
+THRESHOLDS = {"ge", "gt", "le", "lt"}
 # Facts almost every item tests; meeting one of them alone does not make an item this person's concern.
 GENERIC_FIELDS = {"age", "gender", "full_time", "contract_years", "days_per_year"}
 
@@ -80,12 +81,17 @@ class ItemResult:
         (an item for 硕士 is noise to a 博士, but the 35-year limit is news to a 36-year-old 硕士)."""
         if self.verdict == ELIGIBLE:
             return True
-        if self.open_reading or any(leaf.said for leaf in self.failed + self.ruled_out):
+        if (
+            self.open_reading
+            or any(_spoken_to(leaf) for leaf in self.failed)
+            or any(leaf.said and leaf.actual is None for leaf in self.ruled_out)
+        ):
             return True  # the person spoke to a condition that decides it (区级示范, 没有执业医师资格, 民营企业)
         specific = [leaf for leaf in self.met if leaf.field not in GENERIC_FIELDS and leaf.specificity() >= 2]
         if not specific:
             return False
-        return not any(leaf.field in CATEGORY_FIELDS for leaf in self.failed)
+        # a failed threshold (大学本科以上 for a 大专) is news; a failed group (硕士 for a 博士) is someone else's item
+        return not any(leaf.field in CATEGORY_FIELDS and leaf.op not in THRESHOLDS for leaf in self.failed)
 
 
 @dataclass
@@ -101,6 +107,12 @@ class Report:
 
     def result(self, item_id: str) -> ItemResult:
         return next(r for r in self.results if r.item_id == item_id)
+
+
+def _spoken_to(leaf: LeafResult) -> bool:
+    """The person's own words decide this failed leaf: a value they ruled out, or a level or title they named (not a
+    role merely held, which says nothing of the roles an item is for)."""
+    return bool(leaf.said) and (leaf.actual is None or fields()[leaf.field]["type"] != "set")
 
 
 def _near_misses(item: dict, trace, profile: dict, amount_text: str) -> list[NearMiss]:

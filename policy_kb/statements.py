@@ -141,7 +141,7 @@ class Person:
 
     @property
     def label(self) -> str:
-        return "您本人" if self.key == SELF else f"您的{self.key}"
+        return "您本人" if self.key == SELF else f"您{self.key}"
 
     @property
     def gender(self) -> str | None:
@@ -223,6 +223,11 @@ def facts(text: str, entities: list[dict], convert: Callable[[list[dict]], dict]
     """Profile facts of one person from their (marked) entities; see the module's docstring."""
     plain = [e for e in entities if e.get("role") != "not" and e.get("entity") not in ("situation", "level", "person")]
     out = convert(plain)
+    degrees = [e["value"] for e in plain if e.get("entity") == "degree"]
+    if len(set(degrees)) > 1:  # 硕士，本科是双一流的: the highest is the 最高学历
+        ranked = [d for d in fields()["degree"]["values"] if d in degrees]
+        if ranked:
+            out["degree"] = ranked[-1]
     for e in entities:
         if e.get("role") == "not":
             denied = convert([{k: v for k, v in e.items() if k != "role"}])
@@ -263,10 +268,17 @@ def facts_by_person(
     text: str, entities: list[dict], convert: Callable[[list[dict]], dict]
 ) -> list[tuple[Person, dict]]:
     """(person, facts) for each person the message describes; a relation's gender is a fact unless told."""
+    marked = mark(text, entities)
     out = []
-    for person in split_persons(mark(text, entities)):
+    for person in split_persons(marked):
         found = facts(text, person.entities, convert)
         if person.gender and "gender" not in found:
             found["gender"] = person.gender
         out.append((person, found))
-    return out
+    # 我老婆工作怎么安排: a person named with no fact of theirs is not described (the words name a measure)
+    described = [(p, f) for p, f in out if p.key == SELF or set(f) - {"gender"}]
+    if len(described) == len(out) or not described:
+        return out
+    if len(described) == 1:
+        return described
+    return [(Person(SELF, marked), facts(text, [e for e in marked if e.get("entity") != "person"], convert))]
