@@ -66,3 +66,17 @@ class Conversation:
 @pytest.fixture
 def chat():
     return Conversation()
+
+
+@pytest.fixture(scope="session")
+def rule_entities():
+    """What the NLU's KB rules give for a text (build/nlu/spacy_zh, `make nlu-data`), everyday words included."""
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    subprocess.run(["make", "--no-print-directory", "nlu-data"], cwd=root, check=True, capture_output=True)
+    from bot.nlu.spacy_pipeline import DEFAULT_DIR, entities, load
+
+    nlp = load(DEFAULT_DIR)
+    return lambda text: entities(nlp, normalize(text))

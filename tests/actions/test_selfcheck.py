@@ -63,3 +63,26 @@ def test_a_bare_number_answers_the_question_asked(chat):
     chat.slots["requested_field"] = "contract_years"
     chat.say(SelfCheck(), "6", "inform", entities=[{"entity": "age", "value": "6"}])
     assert chat.slots["profile"]["age"] == 38 and chat.slots["profile"]["contract_years"] == 6
+
+
+def test_two_persons_in_one_message_get_a_verdict_each(chat, rule_entities):
+    text = "我爸66岁，是退休的老校长；我妈54岁，退休前是中学名师，现在退休的名师能返聘吗"
+    reply = chat.say(SelfCheck(), text, "self_check", entities=rule_entities(text))
+    father, mother = reply.split("【您母亲】")
+    assert father.startswith("【您父亲】")
+    assert "✗ 不符合 第（九）条" in father and "66岁，超过“男63周岁以下（含63周岁）”3岁" in father
+    assert "✓ 符合 第（九）条" in mother and "20万元" in mother
+
+
+def test_a_workplace_that_rules_a_condition_out_is_told_as_unmet(chat, rule_entities):
+    text = "我在县人民医院当主治医生，乡镇那每月1000元的补助我有吗"
+    reply = chat.say(SelfCheck(), text, "self_check", entities=rule_entities(text))
+    assert "✗ 不符合 第（十）条" in reply and "您说的“县人民医院”" in reply and "可能符合 第（十）条 乡镇" not in reply
+
+
+def test_asking_for_a_mother_keeps_her_facts_and_gender_into_the_next_turn(chat, rule_entities):
+    first = "替我妈问问，她是退休的小学名师"
+    chat.say(SelfCheck(), first, "self_check", entities=rule_entities(first))
+    reply = chat.say(SelfCheck(), "她今年61了，61岁", "inform", entities=rule_entities("她今年61了，61岁"))
+    assert reply.startswith("（以下按您母亲的情况）")
+    assert "✗ 不符合 第（九）条" in reply and "61岁，超过“女58周岁以下（含58周岁）”3岁" in reply
