@@ -17,7 +17,17 @@ from policy_kb.statements import facts_by_person
 from policy_kb.topics import facts_from_entities, with_double_certificate
 
 from . import questions
-from .base import SafeAction, entities_of, facts_from_json, intent_of, jsonable_facts, set_topic, text_of, utter
+from .base import (
+    SafeAction,
+    entities_of,
+    facts_from_json,
+    intent_of,
+    jsonable_facts,
+    set_topic,
+    text_of,
+    topic_of,
+    utter,
+)
 from .kb import kb
 
 NUMBER_UNITS = {"age": "岁", "contract_years": "年", "days_per_year": "天"}
@@ -41,7 +51,8 @@ class SelfCheck(SafeAction):
 
     def answer(self, dispatcher, tracker, domain):
         stored = tracker.get_slot("profile") or {}
-        profile = facts_from_json(stored)
+        # what the person told of themselves in the question before (我是区人民医院的副主任医师) is not asked again
+        profile = facts_from_json(stored or (topic_of(tracker) or {}).get("facts"))
         skipped = list(stored.get("_skipped", []))
         profile.pop("_skipped", None)
         text = text_of(tracker)

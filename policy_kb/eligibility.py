@@ -84,7 +84,8 @@ class ItemResult:
         if (
             self.open_reading
             or any(_spoken_to(leaf) for leaf in self.failed)
-            or any(leaf.said and leaf.actual is None for leaf in self.ruled_out)
+            # in an open item: a value ruled out or a level named, not a title word that is merely lower
+            or any(leaf.said and (leaf.actual is None or "reason" not in leaf.said) for leaf in self.ruled_out)
         ):
             return True  # the person spoke to a condition that decides it (区级示范, 没有执业医师资格, 民营企业)
         specific = [leaf for leaf in self.met if leaf.field not in GENERIC_FIELDS and leaf.specificity() >= 2]

@@ -119,6 +119,18 @@ def mark(text: str, entities: list[dict]) -> list[dict]:
     levelled_spans = level_entities(text)
     # inside 市级重点实验室 / 区级重点专科, 市级 is no 人才计划 and 专科 no degree: the level reading wins
     out = [e for e in out if not (e.get("entity") in INSIDE_LEVEL and _inside(e, levelled_spans))]
+    # a bare level word (省级以下, 省级的) names no 人才计划 unless it qualifies one (省级人才计划: a level entity)
+    programme_levels = {s["start"] for s in levelled_spans if s["role"] == "talent_programme"}
+    out = [
+        e
+        for e in out
+        if not (
+            e.get("entity") == "talent_programme"
+            and e.get("start") is not None
+            and text[e["start"] : e["end"]] in levels()
+            and e["start"] not in programme_levels
+        )
+    ]
     out += levelled_spans
     mentions = _person_mentions(text)
     if mentions:

@@ -74,3 +74,15 @@ def test_marking_twice_changes_nothing():
     text = "我爸不是博士"
     once = mark(text, [ent(text, "博士", "degree", "博士")])
     assert mark(text, once) == once
+
+
+def test_a_bare_level_word_names_no_talent_programme():
+    """省级骨干教师 is a teacher's award level, not a 省级人才计划 (which would promise （一）条's 50万元)."""
+    text = "我是省级骨干教师"
+    entities = [ent(text, "省级", "talent_programme", "省级"), ent(text, "骨干教师", "role", "骨干教师")]
+    [(_, facts)] = facts_by_person(text, entities, facts_from_entities)
+    assert "talent_programme" not in facts and facts["backbone_teacher_level"] == "省级"
+    text = "我入选了省级人才计划"
+    entities = [ent(text, "省级人才计划", "talent_programme", "省级")]
+    [(_, facts)] = facts_by_person(text, entities, facts_from_entities)
+    assert facts["talent_programme"] == "省级"
