@@ -1,8 +1,8 @@
 """Chinese word segmentation for the KB index and its queries: jieba, taught the KB's own vocabulary.
 
 The same segmenter cuts the clause text when the index is built and the question when it is searched, so both
-sides agree on words such as 社会工作师 or 区卫生健康局. Synonyms from vocabulary.yml and units.yml expand a
-query (社工证 → 社会工作师证, 社会工作师 …).
+sides agree on words such as 社会工作师 or 区卫生健康局. Synonyms from vocabulary.yml, everyday.yml and units.yml
+expand a query (社工证 → 社会工作师证, 社会工作师 …).
 """
 
 from __future__ import annotations
@@ -13,17 +13,20 @@ import re
 import jieba
 
 from .load import load_policy
+from .words import entity_terms
 
 jieba.setLogLevel(60)
 _WORD = re.compile(r"[\w\u4e00-\u9fff]+")
 
 
 def synonym_groups(policy=None) -> list[list[str]]:
-    """Each group: a canonical value followed by the words that mean it."""
-    policy = policy or load_policy()
-    return [forms for _kind, _canonical, forms in policy.vocabulary_forms()] + [
-        forms for _name, forms in policy.unit_forms()
-    ]
+    """Each group: a canonical value followed by the words that mean it — read through policy_kb.words, the one
+    reader the NLU and the self-check share (vocabulary.yml, everyday.yml, units.yml)."""
+    if policy is not None and policy is not load_policy():
+        return [forms for _kind, _canonical, forms in policy.vocabulary_forms()] + [
+            forms for _name, forms in policy.unit_forms()
+        ]
+    return [forms for values in entity_terms().values() for forms in values.values()]
 
 
 def kb_words(policy=None) -> list[str]:
