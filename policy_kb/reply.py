@@ -23,7 +23,7 @@ ELIGIBLE, NOT_ELIGIBLE, UNDETERMINED = "eligible", "not_eligible", "undetermined
 class Citation:
     """A clause cited, with the verbatim span quoted from it ("" when the clause is cited as a whole)."""
 
-    clause: int  # 1..14
+    clause: int  # 1 … the clause count
     citation: str  # "第（二）条"
     quote: str = ""
     start: int | None = None  # offsets of `quote` in the clause's verbatim text, when it stands there as written

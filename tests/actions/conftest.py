@@ -79,4 +79,4 @@ def rule_entities():
     from bot.nlu.spacy_pipeline import DEFAULT_DIR, entities, load
 
     nlp = load(DEFAULT_DIR)
-    return lambda text: entities(nlp, normalize(text))
+    return lambda text: entities(nlp, normalize_text(text))
