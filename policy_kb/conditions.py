@@ -7,6 +7,7 @@ so a verdict can always be explained in the text's own words.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from .profile import EXCLUDED, SAID, fields, rank
 
@@ -88,6 +89,8 @@ class Trace:
 def _compare(op: str, actual, expected, field_name: str):
     """(met?, gap) for one leaf with a known value."""
     kind = fields()[field_name]["type"]
+    a: Any
+    e: Any
     if kind == "ordinal":
         a = rank(field_name, actual)
         e = [rank(field_name, v) for v in expected] if isinstance(expected, list) else rank(field_name, expected)

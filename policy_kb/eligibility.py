@@ -7,7 +7,6 @@ Rules are data (the `conditions` of each item in policy_kb/data/clauses); nothin
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 
 from .conditions import MET, UNKNOWN, UNMET, LeafResult, evaluate
@@ -231,11 +230,11 @@ def _next_field(results: list[ItemResult], skip=()) -> str | None:
         [r for r in results if r.verdict == UNDETERMINED],
     ):
         # An item with one open fact is decided by one answer; an item with four open alternatives needs more.
-        counts: Counter = Counter()
+        counts: dict[str, float] = {}
         for r in pool:
             open_fields = {leaf.field for leaf in r.missing} - set(skip)
             for f in open_fields:
-                counts[f] += 1 / len(open_fields)
+                counts[f] = counts.get(f, 0.0) + 1 / len(open_fields)
         if counts:
             return max(counts, key=lambda f: (counts[f], -order.index(f)))
     return None

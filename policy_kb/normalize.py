@@ -39,9 +39,8 @@ def normalize(text: str | None, max_chars: int = MAX_CHARS) -> str:
     """Return the text as the parser and the search should see it. Never raises on str or None."""
     if not text:
         return ""
-    text = str(text)[: max_chars * 4]
-    text = "".join(ch for ch in text if not _is_dropped(ch))
-    text = text.translate(_FULLWIDTH)
-    text = _converter().convert(text)
-    text = re.sub(r"\s+", " ", text).strip()
-    return text[:max_chars]
+    out = str(text)[: max_chars * 4]
+    out = "".join(ch for ch in out if not _is_dropped(ch))
+    out = str(_converter().convert(out.translate(_FULLWIDTH)))
+    out = re.sub(r"\s+", " ", out).strip()
+    return out[:max_chars]

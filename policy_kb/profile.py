@@ -29,10 +29,10 @@ def coerce(field: str, value):
                 raise ValueError
             return out
         if kind == "number":
-            out = float(str(value).strip())
-            if not 0 <= out <= spec.get("max", 10**7):
+            number = float(str(value).strip())
+            if not 0 <= number <= spec.get("max", 10**7):
                 raise ValueError
-            return int(out) if out.is_integer() else out
+            return int(number) if number.is_integer() else number
         if kind == "bool":
             if isinstance(value, bool):
                 return value

@@ -219,7 +219,7 @@ def _note(out: dict, name: str, words: str, reason: str | None = None, reading: 
 
 
 def _level_fact(e: dict) -> tuple[str, object] | None:
-    name, level = e.get("role"), e.get("value")
+    name, level = str(e.get("role")), str(e.get("value"))
     spec = fields().get(name)
     if spec is None or level not in LEVEL_ORDER:
         return None
