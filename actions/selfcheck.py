@@ -75,7 +75,7 @@ class SelfCheck(SafeAction):
                 new[requested] = value
             elif is_unknown(text):
                 skipped.append(requested)
-            elif not new:  # an answer we cannot read: ask again, with the choices
+            elif not new and not asks_of_an_item(entities_of(tracker), text):  # unreadable: ask again, with the choices
                 spec = fields()[requested]
                 said = compose.unreadable_answer_text(spec["question"], spec.get("values"))
                 utter(dispatcher, compose.text_reply("self_check", said))
@@ -107,6 +107,13 @@ class SelfCheck(SafeAction):
             SlotSet("requested_field", next_field),
             set_topic("self_check", items, profile, items[0]["clause"] if items else None, verdicts=verdicts(report)),
         ]
+
+
+def asks_of_an_item(entities: list[dict], text: str) -> bool:
+    """“每月1500的那个补助我能拿吗” while a question is open: not an answer but a question on an item — the check
+    answers it from the facts told so far (the open question stays open)."""
+    named = any(e.get("entity") in ("aspect", "amount") for e in entities)
+    return named and text.rstrip("？?。! ！").endswith(("吗", "呢", "么"))
 
 
 def persons_reply(people, shared: dict):

@@ -86,3 +86,13 @@ def test_asking_for_a_mother_keeps_her_facts_and_gender_into_the_next_turn(chat,
     reply = chat.say(SelfCheck(), "她今年61了，61岁", "inform", entities=rule_entities("她今年61了，61岁"))
     assert reply.startswith("（以下按您母亲的情况）")
     assert "✗ 不符合 第（九）条" in reply and "61岁，超过“女58周岁以下（含58周岁）”3岁" in reply
+
+
+def test_a_question_on_an_item_while_a_question_is_open_is_answered_from_the_facts_told(chat, rule_entities):
+    first = "我在市人民医院当副主任医师"
+    chat.say(SelfCheck(), first, "self_check", entities=rule_entities(first))
+    assert chat.slots["requested_field"]
+    second = "那个每月1500元的补助我有吗"
+    reply = chat.say(SelfCheck(), second, "inform", entities=rule_entities(second))
+    assert "没能读懂" not in reply
+    assert "✗ 不符合 第（十）条" in reply and "您说的“市人民医院”" in reply
