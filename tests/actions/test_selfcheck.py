@@ -75,13 +75,13 @@ def test_two_persons_in_one_message_get_a_verdict_each(chat, rule_entities):
 
 
 def test_a_workplace_that_rules_a_condition_out_is_told_as_unmet(chat, rule_entities):
-    text = "我在县人民医院当主治医生，乡镇那每月1000元的补助我有吗"
+    text = "县人民医院心内科的主治医生一枚，每月发的那种生活补助我够不够格"
     reply = chat.say(SelfCheck(), text, "self_check", entities=rule_entities(text))
     assert "✗ 不符合 第（十）条" in reply and "您说的“县人民医院”" in reply and "可能符合 第（十）条 乡镇" not in reply
 
 
 def test_asking_for_a_mother_keeps_her_facts_and_gender_into_the_next_turn(chat, rule_entities):
-    first = "替我妈问问，她是退休的小学名师"
+    first = "替我妈问问，她是退休教师"
     chat.say(SelfCheck(), first, "self_check", entities=rule_entities(first))
     reply = chat.say(SelfCheck(), "她今年61了，61岁", "inform", entities=rule_entities("她今年61了，61岁"))
     assert reply.startswith("（以下按您母亲的情况）")

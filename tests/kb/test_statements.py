@@ -65,7 +65,7 @@ def test_the_speaker_after_another_person_and_what_both_share():
 
 
 def test_asking_for_someone_else_describes_only_them():
-    text = "帮我妈问一下，她60岁"
+    text = "我想帮我妈咨询：她60岁"
     [(person, facts)] = facts_by_person(text, [ent(text, "60岁", "age", "60")], facts_from_entities)
     assert person.key == "母亲" and facts == {"age": 60, "gender": "女"}
 
