@@ -373,6 +373,11 @@ def clauses_reply(numbers: list[int]) -> Reply:
     return text_reply("clause_text", "\n".join(clause_reply(n) for n in numbers), numbers)
 
 
+def _quoted(names: list[str], joiner: str) -> str:
+    """“甲”“乙” (joiner '') or “甲”或“乙”."""
+    return joiner.join(f"“{n}”" for n in names)
+
+
 def unit_lines(text_or_unit: str) -> list[str]:
     res = kb().unit(text_or_unit)
     if res.unit is None:
@@ -383,7 +388,7 @@ def unit_lines(text_or_unit: str) -> list[str]:
         lines.append(
             "另："
             + "、".join(c.citation for c in res.collective)
-            + "的责任单位写作“区属各单位（部门）”“各乡镇（街道）”，也可能涉及该单位。"
+            + f"的责任单位写作{_quoted(kb().collective_units(), '')}，也可能涉及该单位。"
         )
     return lines
 
@@ -682,7 +687,7 @@ def unit_clauses_reply(query: str, res) -> Reply:
     lines = [("headline", f"{res.unit} 是以下条款的责任单位：")]
     lines += [("item", f"  {c.citation} {c.title}") for c in res.clauses] or [("item", "  （无）")]
     if res.collective:
-        lines.append(("note", "另：以下条款的责任单位写作“区属各单位（部门）”或“各乡镇（街道）”，可能包括该单位："))
+        lines.append(("note", f"另：以下条款的责任单位写作{_quoted(kb().collective_units(), '或')}，可能包括该单位："))
         lines += [("item", f"  {c.citation} {c.title}") for c in res.collective]
     return Reply(
         aspect="unit_clauses",

@@ -210,6 +210,10 @@ class KB:
                     candidates.append((len(name), u["name"]))
         return max(candidates)[1] if candidates else None
 
+    def collective_units(self) -> list[str]:
+        """The designations that cover many units (units.yml `collective`), as the text writes them."""
+        return [u["name"] for u in self._units if u["collective"]]
+
     def unit(self, text: str) -> UnitClauses:
         name = self.resolve_unit(text)
         if name is None:
@@ -217,7 +221,7 @@ class KB:
         direct = [
             r["clause"] for r in self._rows("select clause from clause_units where unit = ? order by clause", (name,))
         ]
-        collective_units = [u["name"] for u in self._units if u["collective"]]
+        collective_units = self.collective_units()
         collective = []
         if name not in collective_units:
             marks = ",".join("?" * len(collective_units))

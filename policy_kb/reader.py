@@ -100,6 +100,9 @@ class PolicyReader:
     def unit(self, text: str) -> UnitClauses:
         return self._kb.unit(text)
 
+    def collective_units(self) -> list[str]:
+        return self._kb.collective_units()
+
     # --- search ---------------------------------------------------------------------------------------------
     def search(self, text: str, limit: int = 5) -> list[Hit]:
         return self._kb.search(text, limit=limit)
