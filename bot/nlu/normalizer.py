@@ -43,9 +43,15 @@ def disarm_command(text: str) -> str:
     return m.group(1) if m else text
 
 
+# A Chinese character held down ("博博博博…", "哈哈哈哈哈") says no more than three of it; a long run would otherwise
+# outweigh every other word of the message in the classifier. Digits and letters are left alone (ID numbers, amounts).
+REPEATED_HAN = re.compile(r"([\u4e00-\u9fff])\1{3,}")
+
+
 def normalize_text(text: Optional[str], max_chars: int = MAX_CHARS) -> str:
-    """What the NLU sees: the shared normalizer, typed commands disarmed, then the typo fixes."""
-    return fix_typos(disarm_command(normalize(text, max_chars=max_chars)))
+    """What the NLU sees: the shared normalizer, typed commands disarmed, held-down characters cut to three, then
+    the typo fixes."""
+    return fix_typos(REPEATED_HAN.sub(r"\1\1\1", disarm_command(normalize(text, max_chars=max_chars))))
 
 
 def offset_map(old: str, new: str) -> Dict[int, int]:

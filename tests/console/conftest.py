@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-import shutil
+import sqlite3
 import sys
 
 import pytest
@@ -39,11 +39,20 @@ def week(tmp_path_factory):
     return workdir, replies
 
 
+def copy_event_store(source, target) -> None:
+    """A consistent copy of an event store: SQLite's backup API, which reads the write-ahead log too (the broker
+    writes in WAL mode, so a file copy of events.db alone misses the events not yet checkpointed)."""
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    dst.close()
+    src.close()
+
+
 @pytest.fixture(scope="session")
 def events_db(week, tmp_path_factory):
     """A copy of the week's event store for the console (tests that write reviews or purge use their own copies)."""
     copy = tmp_path_factory.mktemp("console-events") / "events.db"
-    shutil.copy(week[0] / "events.db", copy)
+    copy_event_store(week[0] / "events.db", copy)
     return copy
 
 
@@ -99,7 +108,7 @@ def console_url(week, kb_path, console_env, tmp_path_factory):
     import os
 
     copy = tmp_path_factory.mktemp("console-served") / "events.db"
-    shutil.copy(week[0] / "events.db", copy)
+    copy_event_store(week[0] / "events.db", copy)
     port = free_port()
     log = tmp_path_factory.mktemp("console-log") / "console.log"
     saved = dict(os.environ)

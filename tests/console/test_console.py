@@ -9,7 +9,6 @@ import asyncio
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import urllib.error
@@ -21,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.console import session
-from tests.console.conftest import PASSWORD, SECOND_PASSWORD, SECOND_USER, USER, Client
+from tests.console.conftest import PASSWORD, SECOND_PASSWORD, SECOND_USER, USER, Client, copy_event_store
 from tests.e2e.flows import TEST_ID
 
 pytestmark = [pytest.mark.model, pytest.mark.servers]
@@ -227,7 +226,7 @@ def test_a_review_is_saved_with_who_and_when_and_imported(week, kb_path, console
     from console.review_import import run
 
     db = tmp_path / "events.db"
-    shutil.copy(week[0] / "events.db", db)
+    copy_event_store(week[0] / "events.db", db)
     ds = datasette(db, kb_path, env=console_env)
     asyncio.run(ds.invoke_startup())
     reviewer = Client(ds).login(SECOND_USER, SECOND_PASSWORD)
@@ -302,7 +301,7 @@ def test_the_purge_removes_texts_and_keeps_the_counts(week, kb_path, console_env
     from console import datasette
 
     db = tmp_path / "events.db"
-    shutil.copy(week[0] / "events.db", db)
+    copy_event_store(week[0] / "events.db", db)
     ds = datasette(db, kb_path, env=console_env)
     clerk = Client(ds).login()
     figures = ["questions_by_clause", "questions_by_benefit", "verdicts_by_benefit", "near_misses", "unanswered"]

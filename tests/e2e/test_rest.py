@@ -87,7 +87,9 @@ ODD = [
     ("😀😀", ["您好像没有输入内容"]),
     ("'); drop table items; --", ["请用中文提问"]),
     ("NEAR(博士 补贴)", ["第（二）条", "25万元"]),  # an FTS5 operator is a word, not a query
-    ("博" * 3000, ["没有提到", "东发〔2022〕26号"]),  # said back cut short (below)
+    # a held-down character: either said back cut short as a word the text never uses, or read as the start of a
+    # self-check, which asks for the situation with an example; never echoed whole (the length check below)
+    ("博" * 3000, [["没有提到", "东发〔2022〕26号"], ["请告诉我您的情况", "例如"]]),
     ("How much does a PhD get?", ["第（二）条", "25万元"]),
     ("第99条原文", ["只有第（一）条至第（十四）条", "没有您说的那一条"]),
     ("博士补贴" * 1200, ["第（二）条", "25万元"]),  # a long message, still under the channel's 32 KB body cap
@@ -99,8 +101,8 @@ def test_odd_input_gets_a_clear_answer(chat, odd, says):
     reply = chat.ask(odd)
     assert BUSY_REPLY not in reply and ERROR_REPLY not in reply and "Traceback" not in reply, reply
     assert len(reply) < 1500, reply[:200]  # a long message is answered, not echoed
-    for phrase in says:
-        assert phrase in reply, reply
+    alternatives = says if isinstance(says[0], list) else [says]
+    assert any(all(phrase in reply for phrase in phrases) for phrases in alternatives), reply
 
 
 def test_a_body_over_the_cap_is_refused_with_413_and_says_so(assistant):

@@ -27,7 +27,13 @@ def test_normalize(raw, expected):
 
 
 def test_length_cap():
-    assert len(normalize_text("博" * 5000)) == 500
+    assert len(normalize_text("博士补贴" * 1250)) == 500
+
+
+def test_a_held_down_chinese_character_counts_three_times_and_digits_are_left_alone():
+    assert normalize_text("博" * 3000) == "博博博"
+    assert normalize_text("哈哈哈哈哈，博士补贴多少") == "哈哈哈，博士补贴多少"
+    assert normalize_text("补贴1000000元，电话13800000000") == "补贴1000000元，电话13800000000"
 
 
 def test_misspelt_unit_names_are_unit_aliases():
