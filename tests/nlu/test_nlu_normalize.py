@@ -32,6 +32,7 @@ def test_length_cap():
 
 def test_a_held_down_chinese_character_counts_three_times_and_digits_are_left_alone():
     assert normalize_text("博" * 3000) == "博博博"
+    assert normalize_text("谢谢谢谢") == "谢谢谢谢"  # four is still a way of saying it
     assert normalize_text("哈哈哈哈哈，博士补贴多少") == "哈哈哈，博士补贴多少"
     assert normalize_text("补贴1000000元，电话13800000000") == "补贴1000000元，电话13800000000"
 
