@@ -26,7 +26,7 @@
     return !!custom && typeof custom === "object" && custom.schema === SCHEMA && typeof custom.aspect === "string";
   }
 
-  // 250000 → 25万元, 12000 → 1.2万元, 1000 → 1000元 (policy_kb/money.py yuan(), for labels of the KB's numbers)
+  // a whole number of yuan as the text writes it: 万元 from ten thousand up, else 元 (the rules of policy_kb/money.py yuan(); labels of the KB's numbers only)
   function yuan(value) {
     value = Math.round(Number(value));
     if (value >= 10000) {
