@@ -21,12 +21,12 @@ import json
 import logging
 import os
 import time
-from typing import Any, Dict, Optional, Text
+from typing import Any, Dict, List, Optional, Text
 
 import sqlalchemy as sa
 from rasa.core.brokers.sql import SQLEventBroker
 
-from bot.tracker_store import _masked
+from bot.tracker_store import _masked, dumps, use_write_ahead_log
 
 logger = logging.getLogger(__name__)
 DEFAULT_RETENTION_DAYS = 90.0
@@ -91,36 +91,27 @@ def purged_form(event: Dict[str, Any]) -> Dict[str, Any]:
     return out
 
 
-def _fast_sqlite(dbapi_connection, _record) -> None:
-    dbapi_connection.execute("PRAGMA synchronous = NORMAL")
-
-
 class RetainingSQLEventBroker(SQLEventBroker):
     """Rasa's SQLEventBroker writing the masked form, with texts removed after the retention."""
 
     def __init__(self, *args: Any, retention_days: Optional[float] = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if self.engine.dialect.name == "sqlite":
-            # Rasa publishes each event in its own transaction, on the server's event loop: with SQLite's default
-            # rollback journal every commit waits for the disk (about 18 ms here, ten events a message). The
-            # write-ahead log with synchronous=NORMAL commits without waiting; a power cut may lose the last
-            # events, never corrupt the file. The console reads the same file concurrently.
-            # SQLAlchemy opens and closes a SQLite file's connection per session, and closing the last one
-            # checkpoints the log (another wait for the disk): keep one connection per thread instead.
-            import sqlalchemy.orm
-
-            url = self.engine.url
-            self.engine.dispose()
-            self.engine = sa.create_engine(url, poolclass=sa.pool.SingletonThreadPool)
-            sa.event.listen(self.engine, "connect", _fast_sqlite)
-            self.sessionmaker = sqlalchemy.orm.sessionmaker(bind=self.engine)
-            with self.engine.connect() as conn:
-                conn.exec_driver_sql("PRAGMA journal_mode = WAL")
+        # Rasa publishes each event on the server's event loop; the console reads the same file concurrently.
+        use_write_ahead_log(self, "NORMAL")  # a power cut may lose the last events; the tracker store has them
         self.retention_days = float(retention_days) if retention_days else globals()["retention_days"]()
         self._next_purge = 0.0
 
     def publish(self, event: Dict[Text, Any]) -> None:
-        super().publish(written_form(event))
+        self.publish_all([event])
+
+    def publish_all(self, events: List[Dict[Text, Any]]) -> None:
+        """SQLEventBroker.publish for a message's events in one transaction, the JSON written as the tracker
+        store writes it (UTF-8, not \\u escapes)."""
+        with self.session_scope() as session:
+            for event in events:
+                event = written_form(event)
+                session.add(self.SQLBrokerEvent(sender_id=event.get("sender_id"), data=dumps(event)))
+            session.commit()
         if time.monotonic() >= self._next_purge:
             self._next_purge = time.monotonic() + PURGE_EVERY_SECONDS
             try:
@@ -157,7 +148,7 @@ class RetainingSQLEventBroker(SQLEventBroker):
                         break
                     if stamp >= cutoff:
                         continue
-                    conn.execute(table.update().where(table.c.id == row_id).values(data=json.dumps(purged_form(event))))
+                    conn.execute(table.update().where(table.c.id == row_id).values(data=dumps(purged_form(event))))
                     changed += 1
                 if not rows:
                     break

@@ -156,22 +156,26 @@ def test_numbers_and_tokens_are_masked_in_the_database_and_on_retrieve(tmp_path,
         return await cached.retrieve("leaky")
 
     again = run(scenario())
-    raw = (tmp_path / "tracker.db").read_bytes()
+    files = sorted(tmp_path.glob("tracker.db*"))  # the database and its write-ahead log
+    assert tmp_path / "tracker.db-wal" in files
+    raw = b"".join(path.read_bytes() for path in files)
+    assert "下载".encode() in raw  # the bot's message is there, as UTF-8
     assert b"13800138000" not in raw and TOKEN.encode() not in raw
     for tracker in (again, run(plain.retrieve("leaky"))):
         dumped = str(events_of(tracker))
         assert "13800138000" not in dumped and TOKEN not in dumped and "138****8000" in dumped
 
 
-def test_the_event_stream_gets_the_stored_form(tmp_path):
+@pytest.mark.parametrize("store_type", ["RedactingSQLTrackerStore", "CachedSQLTrackerStore"])
+def test_the_event_stream_gets_the_stored_form_of_each_event_once(tmp_path, store_type):
+    import json
     import sqlite3
 
-    from rasa.core.brokers.sql import SQLEventBroker
+    import bot.tracker_store
+    from bot.event_store import RetainingSQLEventBroker
 
-    from bot.tracker_store import RedactingSQLTrackerStore
-
-    broker = SQLEventBroker(db=str(tmp_path / "events.db"))
-    store = RedactingSQLTrackerStore(
+    broker = RetainingSQLEventBroker(db=str(tmp_path / "events.db"))
+    store = getattr(bot.tracker_store, store_type)(
         domain=DOMAIN, dialect="sqlite", db=str(tmp_path / "tracker.db"), event_broker=broker
     )
 
@@ -179,10 +183,21 @@ def test_the_event_stream_gets_the_stored_form(tmp_path):
         tracker = await store.get_or_create_tracker("streamed")
         _leaky(tracker)
         await store.save(tracker)
+        tracker = await store.retrieve("streamed")
+        said(tracker, "那硕士呢")
+        await store.save(tracker)
+        return await store.retrieve("streamed")
 
-    run(scenario())
+    tracker = run(scenario())
     with sqlite3.connect(tmp_path / "events.db") as db:
-        streamed = "\n".join(row[0] for row in db.execute("select data from events"))
+        rows = [json.loads(row[0]) for row in db.execute("select data from events order by id")]
+    # every event of the conversation once, in order, as the tracker store keeps it (a second save streams
+    # only what is new)
+    assert [(e["event"], e.get("text") or e.get("name")) for e in rows] == [
+        (e.type_name, getattr(e, "text", None) or getattr(e, "action_name", None) or getattr(e, "key", None))
+        for e in tracker.events
+    ]
+    streamed = "\n".join(json.dumps(e, ensure_ascii=False) for e in rows)
     assert "138****8000" in streamed
     assert "13800138000" not in streamed and TOKEN not in streamed
 
