@@ -11,7 +11,7 @@ STAMP     := $(VENV)/.installed
 KB        := build/kb.sqlite
 KB_SOURCES := $(wildcard policy_kb/data/*.yml policy_kb/data/clauses/*.yml policy_kb/source/*.txt policy_kb/*.py)
 
-.PHONY: help install kb model test lint format run shell search clause unit bench-kb bench-rest eval clean
+.PHONY: help install kb model test lint format run shell search clause unit bench-kb bench-rest bench-rest-compare eval clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  make %-12s %s\n", $$1, $$2}'
@@ -76,6 +76,10 @@ bench-kb: $(KB) ## benchmark KB build time and search latency (writes benchmarks
 
 bench-rest: $(MODEL) ## benchmark the REST channel: 20 conversations at 15 and 30 messages/s, and capacity (writes benchmarks/rest_load.md)
 	$(PY) benchmarks/rest_load.py
+
+bench-rest-compare: $(MODEL) ## the REST benchmark beside an earlier revision, alternating, in one run: make bench-rest-compare base=<rev> (writes benchmarks/rest_compare.md)
+	@if [ -z "$(base)" ]; then echo "usage: make bench-rest-compare base=<rev>"; exit 2; fi
+	$(PY) benchmarks/rest_compare.py --base "$(base)"
 
 eval: $(MODEL) ## run ../shared/eval (public sample + dev set) against a freshly started assistant, beside the keyword baseline (writes benchmarks/eval_public.md)
 	$(PY) benchmarks/eval_public.py

@@ -130,12 +130,12 @@ class Phase:
 
 
 def server_memory(tmp: str) -> dict:
-    pids = subprocess.run(["pgrep", "-f", "rasa run"], capture_output=True, text=True).stdout.split()
+    pids = subprocess.run(["pgrep", "-f", "rasa run|bot.action_server"], capture_output=True, text=True).stdout.split()
     memory = {}
     for pid in pids:
         cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
         if tmp in Path(f"/proc/{pid}/environ").read_bytes().decode(errors="replace"):
-            memory["action server" if " actions" in cmd else "Rasa server"] = rss_mb(int(pid))
+            memory["action server" if "action_server" in cmd or " actions" in cmd else "Rasa server"] = rss_mb(int(pid))
     return memory
 
 
