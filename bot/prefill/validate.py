@@ -105,7 +105,7 @@ def check_id(raw, today: dt.date | None = None) -> IdNumber:
         raise InvalidValue(
             f"身份证号码应为18位（17位数字加1位校验码，最后一位可能是X），您输入的是{len(number)}位，请核对后重新输入。"
         )
-    if not (number[:17].isdigit() and number[:17].isascii() and (number[17].isdigit() or number[17] == "X")):
+    if not (number.isascii() and number[:17].isdigit() and (number[17].isdigit() or number[17] == "X")):
         raise InvalidValue("身份证号码的前17位应为数字，最后一位为数字或字母X，请核对后重新输入。")
     if number[:2] not in PROVINCE_CODES:
         raise InvalidValue(f"身份证号码前两位“{number[:2]}”不是有效的省级行政区划代码，请核对后重新输入。")

@@ -134,6 +134,12 @@ def test_non_ascii_digits_in_an_id_are_refused():
         check_id("٥٣٠١١٣١٩٩٠٠١٠١١٢٣٤")
 
 
+def test_a_non_ascii_digit_as_the_last_character_is_refused_as_not_a_digit_or_x():
+    # not as a wrong check character: the last character is no digit of the standard at all
+    with pytest.raises(InvalidValue, match="最后一位为数字或字母X"):
+        check_id(with_check("53011319900101123")[:17] + "٣")
+
+
 @pytest.mark.parametrize("raw", ["+8613800138000", "008613800138000", "8613800138000", "+86-138-0013-8000"])
 def test_country_prefixes_are_dropped(raw):
     assert check_phone(raw) == "13800138000"
