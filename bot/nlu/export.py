@@ -181,36 +181,13 @@ def spacy_patterns() -> List[dict]:
 
 # ---------------------------------------------------------------------------------------------------------------
 # Minimal NLU domain (for `rasa data validate` of nlu_data/ alone; the project's domain.yml is someone else's)
-INTENTS = [
-    "greet",
-    "goodbye",
-    "thank",
-    "affirm",
-    "deny",
-    "bot_challenge",
-    "human_handoff",
-    "out_of_scope",
-    "chitchat",
-    "ask_amount",
-    "self_check",
-    "ask_conditions",
-    "ask_payment",
-    "ask_unit",
-    "ask_clause_text",
-    "ask_unit_clauses",
-    "ask_metadata",
-    "ask_measure",
-    "ask_admin_target",
-    "ask_procedure",
-    "ask_overview",
-    "ask_detail",
-    "follow_up",
-    "apply",
-    "correct",
-    "inform",
-    "ask_contact",
-    "stop",
-]
+def domain_intents() -> list[str]:
+    """The intents the assistant's domain declares (domain.yml): the one list; the NLU-only domain copies it."""
+    data = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8")) or {}
+    return [i if isinstance(i, str) else next(iter(i)) for i in data.get("intents") or []]
+
+
+INTENTS = domain_intents()
 
 
 def nlu_domain_yaml() -> str:
