@@ -33,6 +33,7 @@ NEGATABLE = {
     "certificate",
     "school_tier",
     "study_result",
+    "full_time",
 }
 SELF = "我"
 TOGETHER = "_together"

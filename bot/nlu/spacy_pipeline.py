@@ -24,7 +24,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from policy_kb.shapes import BARE_AGE_MIN, CN_SMALL, NEGATIONS, age_max
+from policy_kb.shapes import BARE_AGE_MIN, CN_SMALL, age_max
 
 from . import segment
 from .numbers import parse_quantity
@@ -152,10 +152,6 @@ class EntityValues:
                 value = parse_quantity(ent.text, label)
             elif label in AS_TYPED_LABELS:
                 value = ent.text
-            elif label == "full_time" and value == "全日制":
-                before = doc.text[max(0, ent.start_char - 3) : ent.start_char]
-                if before.endswith(NEGATIONS):
-                    value = "非全日制"
             if label in NUMERIC_LABELS and value and not self._plausible(doc, ent, label):
                 value = None
             if not value:

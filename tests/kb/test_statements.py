@@ -21,6 +21,17 @@ def test_a_denied_fact_rules_the_value_out_instead_of_stating_it():
     assert facts["_said"]["school_tier"]["words"] == "不是双一流"
 
 
+def test_a_denied_yes_or_no_fact_is_false_and_a_double_denial_true():
+    for text, word, value, expected in [
+        ("硕士，不是全日制读的", "全日制", "全日制", False),
+        ("我不是非全日制的", "非全日制", "非全日制", True),
+        ("全日制硕士", "全日制", "全日制", True),
+    ]:
+        marked = mark(text, [ent(text, word, "full_time", value)])
+        [(_person, facts)] = facts_by_person(text, marked, facts_from_entities)
+        assert facts["full_time"] is expected, text
+
+
 def test_asking_whether_is_no_denial():
     text = "我的学校是不是双一流"
     assert mark(text, [ent(text, "双一流", "school_tier", "双一流")])[0].get("role") is None

@@ -20,7 +20,7 @@ CASES = [
     ("高级的呢", [("cert_level", "高级")]),
     ("如果是女的呢", [("gender", "女")]),
     ("子女入学怎么办", [("measure", "子女入学")]),  # 女 inside 子女 is not a gender
-    ("不是全日制的", [("full_time", "非全日制")]),
+    ("不是全日制的", [("full_time", "全日制")]),  # the word as written; policy_kb.statements marks the denial
     ("非全日制硕士", [("full_time", "非全日制"), ("degree", "硕士")]),
     ("“双一流”高校本科", [("school_tier", "双一流"), ("degree", "本科")]),
     ("卫健局管哪些", [("unit", "区卫生健康局")]),
