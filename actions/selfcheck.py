@@ -61,7 +61,7 @@ class SelfCheck(SafeAction):
             utter(dispatcher, persons_reply(people, profile))
             return [SlotSet("requested_field", None)]
         person, new = people[0]
-        new = with_double_certificate(text, new)
+        new = with_double_certificate(text, new, told=profile)
         new.pop("_social_worker", None)
         requested = tracker.get_slot("requested_field")
         if requested:
@@ -97,7 +97,8 @@ class SelfCheck(SafeAction):
         if person.key != "我" or stored.get("_person"):  # 帮我妈问一下: the check is hers, and stays hers
             profile["_person"] = stored.get("_person") or person.label
         count = profile.get("transferred_workers")
-        utter(dispatcher, compose.self_check_reply(report, count, question, person=profile.get("_person")))
+        measures = measures_asked(entities_of(tracker))
+        utter(dispatcher, compose.self_check_reply(report, count, question, profile.get("_person"), measures))
         shown = report.by_verdict(ELIGIBLE) + likely
         items = [kb().item(r.item_id) for r in shown]
         stored = jsonable_facts(profile)
@@ -107,6 +108,14 @@ class SelfCheck(SafeAction):
             SlotSet("requested_field", next_field),
             set_topic("self_check", items, profile, items[0]["clause"] if items else None, verdicts=verdicts(report)),
         ]
+
+
+def measures_asked(entities: list[dict]) -> list[dict]:
+    """The measures a self-check message asks of (“有没有进编的政策”) that the engine cannot decide: a person's
+    items without conditions, named by the message's `measure` words."""
+    words = [str(e["value"]) for e in entities if e.get("entity") == "measure"]
+    named = questions.items_named(words, questions.ALL_KINDS) if words else []
+    return [item for item, _score in named if "conditions" not in item and item.get("beneficiary") == "person"][:3]
 
 
 def asks_of_an_item(entities: list[dict], text: str) -> bool:

@@ -503,17 +503,36 @@ def _result_line(r: ItemResult, count: int | None = None) -> str:
     return f"{r.citation} {r.name}{money}{sched}{cond}"
 
 
+def measure_lines(measures: list[dict]) -> list[tuple[str, str]]:
+    """What the text says of measures the person asked of in a self-check (进编, 人才公寓): items the engine cannot
+    decide, having no conditions to check; each with the people it is for and its discretion, and who decides."""
+    if not measures:
+        return []
+    lines = [("measure", "您问到的措施，原文写的是（此项没有可自查的条件，是否适用由责任单位认定）：")]
+    for item in measures:
+        target = (item.get("target") or {}).get("text")
+        flags = extra_discretion(item, "")
+        whom = f"对象：{target}。" if target else ""
+        cond = f"须“{'”“'.join(flags)}”。" if flags else ""
+        lines.append(("measure", f"{item_line(item)}{whom}{cond}"))
+    return lines
+
+
 def self_check_reply(
-    report: Report, count: int | None = None, question: str | None = None, person: str | None = None
+    report: Report,
+    count: int | None = None,
+    question: str | None = None,
+    person: str | None = None,
+    measures: list[dict] | None = None,
 ) -> Reply:
     """The self-check result; `count`: the head count told (组织转移并稳定就业人数), for per-head sums;
     `question`: the engine's next question, asked after the result; `person`: whom it is for, where not the
-    speaker (您母亲)."""
+    speaker (您母亲); `measures`: items without conditions the person asked of (进编), said first."""
     eligible = report.by_verdict(ELIGIBLE)
     likely = [r for r in report.by_verdict(UNDETERMINED) if r.relevant][:3]
     missed = [r for r in report.by_verdict(NOT_ELIGIBLE) if r.relevant][:3]
     headline = f"自查结果（依据{kb().doc_number}，最终以责任单位审核认定为准）："
-    lines = [("headline", headline)]
+    lines = measure_lines(measures or []) + [("headline", headline)]
     if person:
         lines.insert(0, ("note", f"（以下按{person}的情况）"))
     for r in eligible:
@@ -541,11 +560,11 @@ def self_check_reply(
     else:
         lines.append(("hint", "如还有职称、证书、岗位等情况，可以继续告诉我。"))
     shown = eligible + likely + missed
-    numbers = sorted({r.clause for r in shown})
+    numbers = sorted({r.clause for r in shown} | {clause_number(i) for i in measures or []})
     return Reply(
         aspect="self_check",
         headline=headline,
-        items=[item_answer(kb().item(r.item_id), r, count) for r in shown],
+        items=[item_answer(i) for i in measures or []] + [item_answer(kb().item(r.item_id), r, count) for r in shown],
         units=units_of(numbers),
         citations=[citation(n) for n in numbers],
         lines=lines,

@@ -94,13 +94,30 @@ def facts_from_message(text: str, entities: list[dict]) -> dict:
     return with_double_certificate(text, stated_facts(text, mark(text, entities), facts_from_entities))
 
 
-def with_double_certificate(text: str, facts: dict) -> dict:
-    """“硕士…双证”: the degree studied for while in post, with both certificates, is the 硕士双证 study result."""
+def with_double_certificate(text: str, facts: dict, told: dict | None = None) -> dict:
+    """“硕士…双证”, “在职读博，学历和学位两个证”: the degree studied for while in post, with both certificates
+    (profile.yml `both_certificates`), is the 硕士双证 or 博士双证 study result. The degree is the one this text
+    names (even where a longer word took its characters: 在职读博), else the one `told` before."""
     facts = dict(facts)
-    if "双证" in text and facts.get("degree") in ("博士", "硕士") and "study_result" not in facts:
-        facts["study_result"] = f"{facts.pop('degree')}双证"
-        facts.pop("full_time", None)  # 在职 study: whether it was full-time is beside the point here
+    words = fields()["study_result"].get("both_certificates") or []
+    if "study_result" in facts or not any(w in text for w in words):
+        return facts
+    degree = facts.get("degree") or _postgraduate_degree_in(text) or (told or {}).get("degree")
+    if degree in POSTGRADUATE:
+        facts.pop("degree", None)
+        facts["study_result"] = f"{degree}双证"
     return facts
+
+
+POSTGRADUATE = ("博士", "硕士")
+
+
+def _postgraduate_degree_in(text: str) -> str | None:
+    """博士 or 硕士 where one of its vocabulary words stands in the text, whatever overlaps it."""
+    for kind, canonical, forms in load_policy().vocabulary_forms():
+        if kind == "degree" and canonical in POSTGRADUATE and any(f in text for f in [canonical, *forms]):
+            return canonical
+    return None
 
 
 @functools.lru_cache(maxsize=1)

@@ -96,3 +96,44 @@ def test_a_question_on_an_item_while_a_question_is_open_is_answered_from_the_fac
     reply = chat.say(SelfCheck(), second, "inform", entities=rule_entities(second))
     assert "没能读懂" not in reply
     assert "✗ 不符合 第（十）条" in reply and "您说的“市人民医院”" in reply
+
+
+def test_both_certificates_said_in_everyday_words_are_the_double_certificate_of_the_degree(chat, rule_entities):
+    # 取得博士研究生学历、学位“双证”的，给予3万元的一次性补助 (第（六）条)
+    text = "单位的专技人员，在职念的博士，毕业证和学位证都拿到手了"
+    reply = chat.say(SelfCheck(), text, "self_check", entities=rule_entities(text))
+    assert chat.slots["profile"]["study_result"] == "博士双证"
+    assert "第（六）条" in reply and "3万元" in reply
+    assert "全日制博士研究生生活补贴" not in reply.split("不符合")[0]  # not offered the full-time item
+
+
+def test_a_measure_asked_in_a_self_check_is_answered_from_its_clause(chat, rule_entities):
+    # 围绕本土各行业领域拔尖人才，且对经济社会发展有突出贡献的，按人才引进有关规定，聘为事业编制人员 (第（二）条)
+    text = "我在咱们区的民企做了十年工程师，算业务尖子，想知道能不能给解决编制"
+    reply = chat.say(SelfCheck(), text, "self_check", entities=rule_entities(text))
+    first = reply.split("自查结果")[0]
+    assert "第（二）条 本土拔尖人才聘为事业编制人员" in first
+    assert "对经济社会发展有突出贡献" in first and "由责任单位认定" in first
+    assert 2 in [c["clause"] for c in chat.messages[0]["custom"]["citations"]]
+
+
+def test_a_self_check_without_a_measure_word_names_no_measure(chat, rule_entities):
+    text = "我是乡镇卫生院的主治医师"
+    reply = chat.say(SelfCheck(), text, "self_check", entities=rule_entities(text))
+    assert "您问到的措施" not in reply and reply.startswith("自查结果")
+
+
+def test_both_certificates_told_after_the_degree_make_that_degree_s_double_certificate(chat, rule_entities):
+    first = "我是硕士，在区里的事业单位上班"
+    chat.say(SelfCheck(), first, "self_check", entities=rule_entities(first))
+    second = "是上班以后在职读的，两个证都有"
+    reply = chat.say(SelfCheck(), second, "inform", entities=rule_entities(second))
+    assert chat.slots["profile"]["study_result"] == "硕士双证"
+    assert "第（六）条" in reply and "2万元" in reply
+
+
+def test_a_degree_inside_a_longer_word_still_counts_for_the_double_certificate(chat, rule_entities):
+    text = "在职读博，两证齐全，我是专业技术人才"
+    reply = chat.say(SelfCheck(), text, "self_check", entities=rule_entities(text))
+    assert chat.slots["profile"]["study_result"] == "博士双证"
+    assert "✓ 符合 第（六）条" in reply and "3万元" in reply
