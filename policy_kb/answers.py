@@ -16,6 +16,11 @@ from .shapes import NEGATIONS
 NO = re.compile("|".join((*NEGATIONS, "否")))
 YES = re.compile(r"是|对|有|签|会|嗯|好|yes|y$", re.I)
 UNKNOWN = re.compile(r"不知道|不清楚|不确定|跳过|不好说|没想好")
+# A yes or a no answers the question when the answer opens with it (“是的，签了5年”, “我有”, “没有”) or is
+# the whole of a short answer; deeper in a sentence it belongs to something else (“合同签了5年” asked about
+# research results says nothing of them).
+YES_NO_OPENS_WITHIN = 2
+SHORT_ANSWER = 4
 
 
 def _number(text: str):
@@ -25,6 +30,15 @@ def _number(text: str):
         pass
     m = re.search(r"\d+(?:\.\d+)?", text)
     return m.group(0) if m else None
+
+
+def _yes_or_no(text: str) -> bool | None:
+    answer = text.strip(" ，,。.!！？?、")
+    for pattern, value in ((NO, False), (YES, True)):
+        m = pattern.search(answer)
+        if m and (m.start() < YES_NO_OPENS_WITHIN or len(answer) <= SHORT_ANSWER):
+            return value
+    return None
 
 
 def is_unknown(text: str) -> bool:
@@ -42,9 +56,7 @@ def parse_answer(field: str, text: str):
             number = _number(text)
             return coerce(field, number) if number is not None else None
         if kind == "bool":
-            if NO.search(text):
-                return False
-            return True if YES.search(text) else None
+            return _yes_or_no(text)
         found = [v for v in sorted(spec["values"], key=len, reverse=True) if v in text]
         if kind == "set":
             return coerce(field, found) if found else None

@@ -1,7 +1,10 @@
 """The self-check conversation: several facts at once, the engine's next question, bare answers, corrections."""
 
+import pytest
+
 from actions.answers import AnswerPayment
 from actions.selfcheck import SelfCheck
+from policy_kb.profile import fields
 
 
 def test_profile_in_one_message_is_answered_at_once(chat):
@@ -137,3 +140,22 @@ def test_a_degree_inside_a_longer_word_still_counts_for_the_double_certificate(c
     reply = chat.say(SelfCheck(), text, "self_check", entities=rule_entities(text))
     assert chat.slots["profile"]["study_result"] == "博士双证"
     assert "✓ 符合 第（六）条" in reply and "3万元" in reply
+
+
+def test_a_fact_about_something_else_is_no_yes_to_the_question_asked(chat, rule_entities):
+    first = "我是高级工程师，在本地企业上班"
+    chat.say(SelfCheck(), first, "self_check", entities=rule_entities(first))
+    asked = chat.slots["requested_field"]
+    assert fields()[asked]["type"] == "bool"
+    reply = chat.say(SelfCheck(), "合同签了5年", "inform", entities=rule_entities("合同签了5年"))
+    assert asked not in chat.slots["profile"] and chat.slots["profile"]["contract_years"] == 5
+    assert "✓ 符合" not in reply
+
+
+@pytest.mark.parametrize("answer, value", [("是的", True), ("有，发表过论文", True), ("没有", False), ("我们有", True)])
+def test_a_yes_or_no_that_opens_the_answer_answers_the_question(chat, rule_entities, answer, value):
+    first = "我是高级工程师，在本地企业上班"
+    chat.say(SelfCheck(), first, "self_check", entities=rule_entities(first))
+    asked = chat.slots["requested_field"]
+    chat.say(SelfCheck(), answer, "inform", entities=rule_entities(answer))
+    assert chat.slots["profile"][asked] is value
