@@ -312,23 +312,18 @@ class WeChatInput(InputChannel):
         declared = request.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self.max_body_bytes:
             raise _Refused(413, "body too large")
-        if request.stream is None:
-            body = request.body or b""
-        else:
-            chunks: List[bytes] = []
-            size = 0
-            while True:
-                chunk = await request.stream.read()
-                if chunk is None:
-                    break
-                size += len(chunk)
-                if size > self.max_body_bytes:
-                    raise _Refused(413, "body too large")
-                chunks.append(chunk)
-            body = b"".join(chunks)
-        if len(body) > self.max_body_bytes:
-            raise _Refused(413, "body too large")
-        return body
+        # the route streams (stream=True below): the body is counted as it arrives, never held beyond the limit
+        chunks: List[bytes] = []
+        size = 0
+        while True:
+            chunk = await request.stream.read()
+            if chunk is None:
+                break
+            size += len(chunk)
+            if size > self.max_body_bytes:
+                raise _Refused(413, "body too large")
+            chunks.append(chunk)
+        return b"".join(chunks)
 
     def _open(self, body: bytes, args, timestamp: str, nonce: str) -> str:
         """The message XML: checked, and in safe mode verified and decrypted."""

@@ -304,10 +304,16 @@ def test_safe_mode_is_required_and_msg_signature_checked_before_decryption():
             assert (await post(http, url, {**query, "msg_signature": "f" * 40}, body))[0] == 403
             # encrypted by someone with the key but for another AppID
             other = WeChatCrypto(TOKEN, AES_KEY, "wx0000000000000000")
-            assert (await post(http, url, *wechat_request(text_xml("别的公众号"), other)))[0] == 403
+            assert await post(http, url, *wechat_request(text_xml("别的公众号"), other)) == (
+                403,
+                "message for another AppID",
+            )
             # a key not WeChat's: the msg_signature holds (token known) but decryption fails
             wrong_key = WeChatCrypto(TOKEN, "B" * 43, APPID)
-            assert (await post(http, url, *wechat_request(text_xml("错钥"), wrong_key)))[0] == 400
+            assert await post(http, url, *wechat_request(text_xml("错钥"), wrong_key)) == (400, "cannot decrypt")
+            # safe mode, well-formed XML, but no <Encrypt> in it
+            query, _ = wechat_request(text_xml("x"), CRYPTO)
+            assert await post(http, url, query, b"<xml><ToUserName>gh</ToUserName></xml>") == (400, "malformed XML")
         assert bot.runs == []
 
     run(scenario())
@@ -445,9 +451,10 @@ def test_oversized_bodies_are_refused_with_413():
             big = text_xml("长" * 4000).encode()  # 12 kB
             assert (await post(http, url, query, big))[0] == 413
 
-            async def chunked():  # no Content-Length: the cap holds while reading
+            async def chunked():  # no Content-Length: the cap holds over the reads, each far below it
                 for _ in range(20):
                     yield b"<xml>" + b"a" * 1000
+                    await asyncio.sleep(0.01)  # a read of its own on the server
 
             assert (await post(http, url, query, chunked()))[0] == 413
             assert (await post(http, url, *wechat_request(text_xml("正常"))))[0] == 200

@@ -258,6 +258,26 @@ def test_a_body_of_exactly_the_limit_passes_one_byte_more_is_refused():
     run(scenario())
 
 
+def test_a_declared_oversize_body_is_refused_before_it_is_sent():
+    """Content-Length over the limit: 413 at once, without waiting for (or holding) a byte of the body."""
+
+    async def scenario():
+        bot = Bot(buttons=False, reply="好")
+        async with serving(channel(max_body_bytes=8192), bot) as (url, _http):
+            query, _ = wechat_request(text_xml("x"))
+            host, port = url.split("//")[1].split("/")[0].split(":")
+            path = "/" + url.split("//")[1].split("/", 1)[1] + "?" + "&".join(f"{k}={v}" for k, v in query.items())
+            reader, writer = await asyncio.open_connection(host, int(port))
+            writer.write(f"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Length: 100000\r\n\r\n<xml>".encode())
+            await writer.drain()  # 5 of the 100000 bytes sent; the rest never comes
+            status_line = await asyncio.wait_for(reader.readline(), 5)
+            writer.close()
+            assert status_line.split()[1] == b"413"
+        assert bot.runs == []
+
+    run(scenario())
+
+
 # --- the retry cache at WeChat's spacing -----------------------------------------------------------
 
 
