@@ -277,6 +277,8 @@ class WeChatInput(InputChannel):
         timestamp, nonce = args.get("timestamp", ""), args.get("nonce", "")
         if not self._fresh(timestamp):
             raise _Refused(403, "stale or missing timestamp")
+        if not nonce:  # WeChat always sends one; a signature over no nonce is no request of WeChat's
+            raise _Refused(403, "missing nonce")
         if request.method == "GET":
             if not self._signed(args.get("signature"), timestamp, nonce):
                 raise _Refused(403, "bad signature")

@@ -258,6 +258,20 @@ def test_a_body_of_exactly_the_limit_passes_one_byte_more_is_refused():
     run(scenario())
 
 
+def test_a_request_without_a_nonce_is_refused_even_when_signed_over_an_empty_one():
+    async def scenario():
+        bot = Bot(buttons=False, reply="好")
+        async with serving(channel(), bot) as (url, http):
+            timestamp = str(int(time.time()))
+            signed = {"signature": sign(TOKEN, timestamp, ""), "timestamp": timestamp, "openid": OPENID}
+            async with http.get(url, params={**signed, "echostr": "e"}) as answer:
+                assert (answer.status, await answer.text()) == (403, "missing nonce")
+            assert await post(http, url, signed, text_xml("没有nonce").encode()) == (403, "missing nonce")
+        assert bot.runs == []
+
+    run(scenario())
+
+
 def test_a_declared_oversize_body_is_refused_before_it_is_sent():
     """Content-Length over the limit: 413 at once, without waiting for (or holding) a byte of the body."""
 
