@@ -410,6 +410,8 @@ def amount_answer(part: Part, items: list[dict], facts: dict) -> Reply | str:
                 lines.append(verdict[0])
             else:
                 lines.append(f"{compose.cite(item)} {compose.schedule_text(item, count=count)}。")
+    if not count:  # 66岁 asking the sum of an item for 63 and under: not his (a head count is told above)
+        lines += compose.number_verdict_lines(money, facts)
     if "year_total" in part.aspects:
         for item in money[:3]:
             sched = compose.schedule_text(item, always=True)
@@ -645,7 +647,10 @@ def answer_part(part: Part, topic: dict, intent: str) -> tuple[Reply | str, dict
             return reply, new_topic
     if "conditions" in aspects or ("eligibility" in aspects and not any(a in MONEY_ASPECTS for a in aspects)):
         about_age = "age" in aspects
-        verdicts = compose.verdict_lines(items, facts) if "eligibility" in aspects and facts else []
+        if "eligibility" in aspects:
+            verdicts = compose.verdict_lines(items, facts) if facts else []
+        else:  # not asked whether: said only where the facts told already fail by a number
+            verdicts = compose.number_verdict_lines(items, facts)
         reply = compose.conditions_reply(items, about_age)
         reply.lines[:0] = [("verdict", line) for line in verdicts]
         return reply, new_topic

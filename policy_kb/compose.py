@@ -868,6 +868,28 @@ def verdict_lines(items: list[dict], facts: dict) -> list[str]:
     return lines
 
 
+def number_verdict_lines(items: list[dict], facts: dict) -> list[str]:
+    """不符合, with the reason, for the items the facts told fail by a number alone (66岁 for “男63周岁以下”, 3年
+    for “5年以上”): said with any answer about them, so that no amount is taken for the person's own. A failure on
+    anything else is left to the self-check, which knows the whole person (a question names only some facts)."""
+    from .conditions import UNMET as TRACE_UNMET
+    from .conditions import evaluate
+    from .profile import fields, make_profile
+
+    profile = make_profile({k: sorted(v) if isinstance(v, (set, frozenset)) else v for k, v in facts.items()})
+    numbers = {n for n, spec in fields().items() if spec["type"] in ("int", "number")}
+    lines = []
+    for item in items[:3]:
+        if "conditions" not in item:
+            continue
+        trace = evaluate(item["conditions"], profile)
+        failed = trace.failed()
+        if trace.status == TRACE_UNMET and failed and all(leaf.field in numbers and leaf.gap for leaf in failed):
+            reasons = "；".join(f"{leaf.explain()}（原文：“{leaf.quote}”）" for leaf in failed)
+            lines.append(f"不符合 {cite(item)} {item['name']}：{reasons}。")
+    return lines
+
+
 def no_amount_reply(items: list[dict]) -> Reply:
     """What is asked is a sum the text does not give: say so first, with the items' notes, lines and units."""
     items = items[:2]

@@ -144,6 +144,11 @@ def _may_also_be(node: dict, profile: dict) -> bool:
     return bool((wanted & also) - excluded)
 
 
+def _by_a_number(leaf: LeafResult) -> bool:
+    """A leaf failed by how much (an age over its limit), not by what (a sex, a degree)."""
+    return leaf.status == UNMET and leaf.gap is not None and fields()[leaf.field]["type"] in ("int", "number")
+
+
 def evaluate(node: dict, profile: dict, overrides: dict | None = None) -> Trace:
     """Evaluate a condition tree. `overrides` forces leaf statuses by id (used to find near-misses)."""
     overrides = overrides or {}
@@ -157,7 +162,17 @@ def evaluate(node: dict, profile: dict, overrides: dict | None = None) -> Trace:
             status = MET if MET in statuses else UNKNOWN if UNKNOWN in statuses else UNMET
         # A node's status is decided by the children that share it: the failing ones of a failed all-group,
         # every branch of a failed any-group, the open ones of an undecided group.
-        deciding = [leaf for c in children if c.status == status for leaf in c.deciding]
+        deciding_children = [c for c in children if c.status == status]
+        if "any" in node and status == UNMET:
+            # the person's own branch, where one is partly met and failed only by a number (女，60岁 for
+            # 男63/女58): its reason, not the other branches' (性别为女，不满足“男性”)
+            by_number = [
+                c
+                for c in deciding_children
+                if all(_by_a_number(leaf) for leaf in c.deciding) and any(x.status == MET for x in c.leaves)
+            ]
+            deciding_children = by_number or deciding_children
+        deciding = [leaf for c in deciding_children for leaf in c.deciding]
         return Trace(status, leaves, deciding)
     name = node["field"]
     leaf = LeafResult(

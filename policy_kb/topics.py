@@ -165,7 +165,7 @@ def items_about(facts: dict, kinds=("benefit", "service")) -> list[tuple[dict, f
         if open_sets:
             trace = evaluate(item["conditions"], profile, open_sets)
         met = [leaf for leaf in trace.leaves if leaf.status == MET]
-        if trace.status != UNMET and met:
+        if met and (trace.status != UNMET or _fails_only_on_the_person_s_numbers(trace, met)):
             scored.append((item, met))
     # A fact that many items share (机关事业单位人员) says less about the question than a rare one (博士双证).
     spread = Counter(leaf.field for _, met in scored for leaf in {m.field: m for m in met}.values())
@@ -174,6 +174,14 @@ def items_about(facts: dict, kinds=("benefit", "service")) -> list[tuple[dict, f
     ]
     out.sort(key=lambda pair: -pair[1])
     return out
+
+
+def _fails_only_on_the_person_s_numbers(trace, met) -> bool:
+    """The item the facts name (退休名师), failed only by the person's age, sex, years or days (女，60岁): the
+    question is about it, and its answer is 不符合 with the reason, not another item."""
+    personal = {name for name, spec in fields().items() if spec["type"] in ("int", "number")} | {"gender"}
+    failed = [leaf for leaf in trace.leaves if leaf.status == UNMET]
+    return bool(failed) and all(leaf.field in personal for leaf in failed) and any(m.field not in personal for m in met)
 
 
 def strongest(matches: list[tuple[dict, float]], share: float = 0.6) -> list[dict]:

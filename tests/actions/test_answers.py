@@ -241,3 +241,17 @@ def test_measure_named_gets_its_own_item_first(chat):
 def test_budget_with_a_floor(chat):
     reply = chat.say(AdminTarget(), "人才工作经费每年多少", "ask_admin_target", entities=[])
     assert "第（十四）条" in reply and "至少500万元" in reply
+
+
+def test_a_question_whose_own_facts_fail_the_item_it_names_is_told_why(chat, rule_entities):
+    # 招募、返聘各地区男63周岁、女58周岁以下退休名师、名校长 (第（九）条)
+    text = "我姑是退休名师，女的，今年61，东川能返聘她吗"
+    reply = chat.say(AnswerConditions(), text, "ask_conditions", entities=rule_entities(text))
+    assert reply.startswith("不符合 第（九）条") and "超过“女58周岁以下（含58周岁）”3岁" in reply
+    assert "不满足“男性”" not in reply
+
+
+def test_facts_that_fail_an_item_do_not_offer_its_amount_as_theirs(chat, rule_entities):
+    text = "退休名校长，男，66岁，返聘一年能拿多少"
+    reply = chat.say(AnswerAmount(), text, "ask_amount", entities=rule_entities(text))
+    assert "不符合 第（九）条" in reply and "超过“男63周岁以下（含63周岁）”3岁" in reply

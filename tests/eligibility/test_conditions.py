@@ -126,6 +126,17 @@ def test_any_groups_meet_on_one_branch_and_fail_only_when_all_fail():
     assert evaluate(tree, {"age": 30}).status == MET  # one met branch decides, the other may stay open
 
 
+def test_a_failed_any_group_reports_the_person_s_own_branch_when_only_a_number_fails_it():
+    # 男63周岁、女58周岁以下: a woman of 60 fails on her limit, not on being no man
+    men = {"all": [leaf("eq", "男", "gender", "male"), leaf("le", 63, id="male-age")]}
+    women = {"all": [leaf("eq", "女", "gender", "female"), leaf("le", 58, id="female-age")]}
+    tree = {"any": [men, women]}
+    assert [x.id for x in evaluate(tree, {"gender": "女", "age": 60}).failed()] == ["female-age"]
+    assert [x.id for x in evaluate(tree, {"gender": "男", "age": 64}).failed()] == ["male-age"]
+    # no branch of the person's own (sex not told): every branch's reason
+    assert sorted(x.id for x in evaluate(tree, {"age": 70}).failed()) == ["female-age", "male-age"]
+
+
 def test_nested_trees_report_the_deciding_leaves():
     tree = {"all": [SERVICE, {"any": [AGE, DEGREE]}]}
     trace = evaluate(tree, {"contract_years": 4, "age": 30})
