@@ -136,10 +136,10 @@ def test_both_certificates_told_after_the_degree_make_that_degree_s_double_certi
 
 
 def test_a_degree_inside_a_longer_word_still_counts_for_the_double_certificate(chat, rule_entities):
-    text = "在职读博，两证齐全，我是专业技术人才"
+    text = "在职读博，两证齐全"
     reply = chat.say(SelfCheck(), text, "self_check", entities=rule_entities(text))
     assert chat.slots["profile"]["study_result"] == "博士双证"
-    assert "✓ 符合 第（六）条" in reply and "3万元" in reply
+    assert "可能符合 第（六）条" in reply and "3万元" in reply
 
 
 def test_a_fact_about_something_else_is_no_yes_to_the_question_asked(chat, rule_entities):
