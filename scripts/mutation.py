@@ -7,6 +7,7 @@ correct. Each module runs with the narrowest tests that guard it (the whole suit
     python scripts/mutation.py              # every module (the full run, ~1.5 h on 2 shared cores)
     python scripts/mutation.py --fast       # the fast subset `make test` runs (FAST_MODULES, a few minutes)
     python scripts/mutation.py dedup money  # some modules, by name
+    python scripts/mutation.py --survivors eligibility  # only the last run's survivors, on the tests as they are now
 
 Writes build/mutation/<name>.md (score, every surviving mutant as a diff, marked equivalent when
 scripts/mutation_equivalents.yml explains it) and prints one line per module. Exit status 1 when a module is under its
@@ -49,6 +50,9 @@ MODULES = {
             "tests/eligibility/test_eligibility.py",
             "tests/eligibility/test_properties.py",
             "tests/eligibility/test_cli.py",  # the verdict words of --json, which the console counts
+            "tests/kb/test_statements.py",  # denials, levels, persons: what `relevant` and the near misses read
+            "tests/kb/test_everyday.py",
+            "tests/actions/test_selfcheck.py",  # the reports a person reads, through the action
         ],
     ),
     "money": ("policy_kb/money.py", None, ["tests/kb/test_money.py", "tests/kb/test_integrity.py"]),
@@ -201,6 +205,32 @@ def run_module(name: str) -> tuple[float, list[int]]:
     return report(name, (time.monotonic() - started) / 60)
 
 
+def rerun_survivors(name: str) -> tuple[float, list[int]]:
+    """The last run's survivors again, each against the module's tests as they are now (tests added since, or
+    added to the module's list): the killed ones are killed, the rest stay. The mutated file must be unchanged
+    since that run, or the mutants would not be the same ones."""
+    path, _only, tests = MODULES[name]
+    tests = [t for t in tests if (ROOT / t.split("::")[0]).exists()]
+    work = OUT / name
+    if (work / path).read_bytes() != (ROOT / path).read_bytes():
+        raise SystemExit(f"{path} changed since the {name} run: run the whole module again")
+    shutil.rmtree(work / "tests")
+    shutil.copytree(ROOT / "tests", work / "tests")
+    runner = f"{PYTHON} -m pytest -x -q -p no:cacheprovider --timeout 60 " + " ".join(tests)
+    started = time.monotonic()
+    (work / RUNNING).touch()
+    for mutant in survivors(work / ".mutmut-cache"):
+        subprocess.run(
+            [PYTHON, "-m", "mutmut", "run", "--paths-to-mutate", path, "--tests-dir", "tests"]
+            + ["--runner", runner, "--no-progress", str(mutant)],
+            cwd=work,
+            env=environment(name, work),
+            stdout=subprocess.DEVNULL,
+        )
+    (work / RUNNING).unlink()
+    return report(name, (time.monotonic() - started) / 60)
+
+
 def environment(name: str, work: Path) -> dict:
     only = MODULES[name][1]
     return {**os.environ, "MUTATE_ONLY": ",".join(only or []), "PYTHONPATH": str(work), "PYTHONDONTWRITEBYTECODE": "1"}
@@ -272,13 +302,15 @@ def main() -> int:
     parser.add_argument("modules", nargs="*", choices=[[]] + list(MODULES), default=[])
     parser.add_argument("--fast", action="store_true", help=f"only {', '.join(FAST)}")
     parser.add_argument("--report", action="store_true", help="summarise the last runs again, run nothing")
+    parser.add_argument("--survivors", action="store_true", help="run the last runs' survivors again, on the tests now")
     args = parser.parse_args()
     names = FAST if args.fast else (args.modules or [m for m in MODULES if m not in FAST_MODULES and m not in PARTS])
     OUT.mkdir(parents=True, exist_ok=True)
     if args.report:
         # `mutmut show` re-reads the mutated file: during a run it would rewrite that run's cache from a mutant
         names = [n for n in names if (OUT / n / ".mutmut-cache").exists() and not (OUT / n / RUNNING).exists()]
-    results = {name: report(name) if args.report else run_module(name) for name in names}
+    action = report if args.report else rerun_survivors if args.survivors else run_module
+    results = {name: action(name) for name in names}
     low = [n for n, (score, _) in results.items() if score < MINIMUM and n not in FAST_MODULES]
     if low:
         print(f"under {MINIMUM:.0%}: {', '.join(low)} (survivors in build/mutation/<name>.md)")

@@ -114,6 +114,34 @@ def test_relevance_shows_a_near_age_limit_but_hides_items_for_another_group():
     assert assess({"degree": "博士"}).result("c02-phd").relevant
 
 
+def test_a_degree_below_a_threshold_is_news_but_a_degree_of_another_tier_is_not():
+    # “年龄在40周岁及以下大学本科以上学历的机关、事业单位人员” (第（三）条): a 大专 is told why not
+    r = assess({"degree": "专科", "roles": ["机关事业单位人员"], "age": 30}).result("c03-yan-gui-green-channel")
+    assert r.verdict == NOT_ELIGIBLE and [leaf.id for leaf in r.failed] == ["degree"] and r.relevant
+    # “引进35周岁及以下全日制硕士研究生”: a 本科 is no 硕士 of another age; the 硕士 item is someone else's
+    assert not assess({"degree": "本科", "age": 30}).result("c02-master").relevant
+
+
+def test_what_the_person_said_against_a_condition_makes_the_item_theirs_to_hear_about():
+    from policy_kb.statements import facts_by_person, mark
+    from policy_kb.topics import facts_from_entities
+
+    # “没有执业医师资格”: the words rule the certificate out; the item is shown with them, not hidden
+    text = "我是乡镇卫生院的医生，没有执业医师资格，也没有中级职称"
+    entities = [
+        {"entity": entity, "value": value, "start": text.index(word), "end": text.index(word) + len(word)}
+        for entity, value, word in (
+            ("role", "乡镇基层医疗卫生机构卫生专业技术人员", "乡镇卫生院"),
+            ("certificate", "执业医师", "执业医师资格"),
+            ("title", "中级", "中级"),
+        )
+    ]
+    [(_person, facts)] = facts_by_person(text, mark(text, entities), facts_from_entities)
+    r = assess(facts).result("c10-township-health-intermediate")
+    assert r.verdict == NOT_ELIGIBLE and r.relevant
+    assert any("没有执业医师资格" in leaf.explain() for leaf in r.failed)
+
+
 def test_the_labour_cooperative_schedule_counts_the_people_moved():
     r = assess({"roles": ["劳务合作社"], "transferred_workers": 20}).result("c07-labour-cooperative")
     assert (
