@@ -128,7 +128,11 @@ def check(report, case: dict, policy) -> None:
     for item_id, expected in (case.get("amounts") or {}).items():
         check_amount(report.result(item_id), policy.item(item_id), expected, policy.clause_of(item_id)["text"])
     for item_id, term in (case.get("readings") or {}).items():
-        readings = report.result(item_id).readings
-        assert any(f"按“{term}”的口径" in note for note in readings), readings
+        # the reading names its clause first, the person's own fact, and the term it applies
+        r = report.result(item_id)
+        says = (case.get("reading_says") or {}).get(item_id, "")
+        assert any(
+            note.startswith(r.citation) and f"按“{term}”的口径" in note and says in note for note in r.readings
+        ), r.readings
     for r in report.results:
         assert r.citation == CITATIONS[policy.clause_of(r.item_id)["number"]]
