@@ -40,7 +40,13 @@ MODULES = {
     "conditions": (
         "policy_kb/conditions.py",
         None,
-        ["tests/eligibility/test_conditions.py", "tests/eligibility/test_cases.py"],
+        [
+            "tests/eligibility/test_conditions.py",
+            "tests/eligibility/test_cases.py",
+            "tests/eligibility/test_eligibility.py",  # ruled-out values, roles that may also be another
+            "tests/kb/test_statements.py",
+            "tests/actions/test_selfcheck.py",
+        ],
     ),
     "eligibility": (
         "policy_kb/eligibility.py",
@@ -164,6 +170,15 @@ def copy_checkout(target: Path) -> None:
     (target / "mutmut_config.py").write_text(CONFIG, encoding="utf-8")
 
 
+def refresh_checkout(target: Path, keep: str) -> None:
+    """The tracked files copied over a module's copy again, but for `keep` (the file its mutants were made of)."""
+    files = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
+    for name in filter(None, files.decode().split("\0")):
+        if name != keep and (ROOT / name).is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, target / name)
+
+
 def counts(cache: Path) -> dict:
     with sqlite3.connect(cache) as db:
         return dict(db.execute("SELECT status, COUNT(*) FROM Mutant GROUP BY status").fetchall())
@@ -214,8 +229,7 @@ def rerun_survivors(name: str) -> tuple[float, list[int]]:
     work = OUT / name
     if (work / path).read_bytes() != (ROOT / path).read_bytes():
         raise SystemExit(f"{path} changed since the {name} run: run the whole module again")
-    shutil.rmtree(work / "tests")
-    shutil.copytree(ROOT / "tests", work / "tests")
+    refresh_checkout(work, keep=path)  # the code and tests as they are now; the mutants' file as it was
     runner = f"{PYTHON} -m pytest -x -q -p no:cacheprovider --timeout 60 " + " ".join(tests)
     started = time.monotonic()
     (work / RUNNING).touch()
