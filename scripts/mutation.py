@@ -227,6 +227,8 @@ def rerun_survivors(name: str) -> tuple[float, list[int]]:
     path, _only, tests = MODULES[name]
     tests = [t for t in tests if (ROOT / t.split("::")[0]).exists()]
     work = OUT / name
+    if (work / RUNNING).exists():  # two runs in one copy mutate one file under each other's tests
+        raise SystemExit(f"a run of {name} is going on, or was stopped (build/mutation/{name}/{RUNNING})")
     if (work / path).read_bytes() != (ROOT / path).read_bytes():
         raise SystemExit(f"{path} changed since the {name} run: run the whole module again")
     refresh_checkout(work, keep=path)  # the code and tests as they are now; the mutants' file as it was
