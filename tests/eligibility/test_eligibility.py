@@ -127,7 +127,7 @@ def test_what_the_person_said_against_a_condition_makes_the_item_theirs_to_hear_
     from policy_kb.topics import facts_from_entities
 
     # “没有执业医师资格”: the words rule the certificate out; the item is shown with them, not hidden
-    text = "我是乡镇卫生院的医生，没有执业医师资格，也没有中级职称"
+    text = "我在乡镇卫生院当临床大夫，没有执业医师资格，也没有中级职称"
     entities = [
         {"entity": entity, "value": value, "start": text.index(word), "end": text.index(word) + len(word)}
         for entity, value, word in (
