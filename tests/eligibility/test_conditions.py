@@ -179,6 +179,22 @@ def test_overrides_force_a_leaf():
             {"certificates": frozenset()},
             "已取得的证书或注册为无，不满足“中级社工证”",
         ),
+        # the person's own words on the fact, with the reason a word rules a value out, where it has one
+        (
+            leaf("has_any", ["乡镇基层医疗卫生机构卫生专业技术人员"], field="roles", label="乡镇基层医疗卫生机构"),
+            {
+                "roles": frozenset({"机关事业单位人员"}),
+                "_excluded": {"roles": ["乡镇基层医疗卫生机构卫生专业技术人员"]},
+                "_said": {"roles": {"words": "区人民医院", "reason": "区医院不是乡镇卫生院"}},
+            },
+            "您说的“区人民医院”（区医院不是乡镇卫生院），不满足“乡镇基层医疗卫生机构”",
+        ),
+        (AGE, {"age": 37, "_said": {"age": {"words": "今年37"}}}, "您说的“今年37”：37岁，超过“35周岁及以下”2岁"),
+        (
+            leaf("eq", True, field="full_time", label="全日制"),
+            {"full_time": False, "_said": {"full_time": {"words": "不是全日制"}}},
+            "您说的“不是全日制”，不满足“全日制”",
+        ),
     ],
 )
 def test_explanations_in_the_texts_words(node, profile, said):
@@ -199,3 +215,10 @@ def test_explanations_in_the_texts_words(node, profile, said):
 )
 def test_specificity_of_a_met_leaf(node, actual, specificity):
     assert evaluate(node, {node["field"]: actual}).leaves[0].specificity() == specificity
+
+
+def test_the_composer_names_every_status_a_condition_can_have():
+    # the reply's conditions carry these as met / unmet / to_confirm (policy_kb/compose.STATUS, docs/reply.schema.json)
+    from policy_kb.compose import STATUS
+
+    assert set(STATUS) == {MET, UNMET, UNKNOWN}
