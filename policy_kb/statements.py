@@ -20,21 +20,12 @@ from typing import Callable
 
 from .profile import fields
 from .shapes import negated_before
-from .words import levelled, levels, persons, situation
+from .words import VOCAB_TYPES, levelled, levels, persons, situation
 
 MARKER = "statements"  # the `extractor` of the entities this module adds
-NEGATABLE = {
-    "degree",
-    "title",
-    "skill_level",
-    "talent_programme",
-    "talent_group",
-    "role",
-    "certificate",
-    "school_tier",
-    "study_result",
-    "full_time",
-}
+# Every vocabulary fact a person can deny (不是双一流, 没有执业医师资格, 不是全日制), but for the words that name no fact of
+# theirs: a certificate's level alone, a sex, a measure, a sector, an everyday word (its own `excludes` say what it rules out).
+NEGATABLE = set(VOCAB_TYPES) - {"cert_level", "gender", "measure", "sector", "situation"}
 SELF = "我"
 TOGETHER = "_together"
 CLAUSE_BREAK = re.compile(r"[，,。；;！!？?]")

@@ -153,7 +153,7 @@ def _cn_num_token() -> str:
 
 def spacy_token_patterns() -> List[dict]:
     """EntityRuler token patterns for numbers with their units. Tokens are split at number/unit boundaries by
-    bot.nlu.segment, so `35岁`, `三十五周岁`, `10万元`, `第（九）条` arrive as separate tokens."""
+    bot.nlu.segment, so an age (`35岁`, `三十五周岁`), a sum of money and `第（九）条` arrive as separate tokens."""
     num = {"TEXT": {"REGEX": _cn_num_token()}}
     small = {"TEXT": {"REGEX": rf"^(?:\d{{1,2}}|[{CN_SMALL}]{{1,3}})$"}}
     cn_small = {"TEXT": {"REGEX": rf"^[{CN_SMALL}]{{1,3}}$"}}
