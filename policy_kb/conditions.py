@@ -6,7 +6,7 @@ so a verdict can always be explained in the text's own words.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from .profile import EXCLUDED, SAID, fields, rank
@@ -23,9 +23,9 @@ class LeafResult:
     label: str
     quote: str
     status: str
-    actual: object = None
-    gap: float | int | None = None  # how far the actual value is from meeting the condition
-    said: dict | None = None  # the person's words on this fact ({words, reason, reading}), where they gave some
+    actual: object  # the person's value (None: not told)
+    gap: float | int | None  # how far the actual value is from meeting the condition (None: met, or no measure)
+    said: dict | None  # the person's words on this fact ({words, reason, reading}), where they gave some
 
     def specificity(self) -> int:
         """3 when a met leaf names the fact itself (博士 = 博士研究生), 2 when the fact sits on its threshold
@@ -39,7 +39,6 @@ class LeafResult:
     def explain(self) -> str:
         """'36岁，超过“35周岁及以下”1岁' — the reason in words."""
         spec = fields()[self.field]
-        unit = spec.get("unit", "")
         if self.status == UNKNOWN:
             return f"尚不清楚：{spec['label']}（条件：“{self.label}”）"
         if self.status == MET:
@@ -49,14 +48,15 @@ class LeafResult:
             said = f"您说的“{self.said['words']}”{reason}"
             if self.actual is None or isinstance(self.actual, bool) or reason:
                 return f"{said}，不满足“{self.label}”"
-            return f"{said}：{self._explain_unmet(spec, unit)}"
-        return self._explain_unmet(spec, unit)
+            return f"{said}：{self._explain_unmet(spec)}"
+        return self._explain_unmet(spec)
 
-    def _explain_unmet(self, spec: dict, unit: str) -> str:
+    def _explain_unmet(self, spec: dict) -> str:
         actual = self.actual
         if isinstance(actual, frozenset):
             actual = "、".join(sorted(actual)) or "无"
         if self.gap is not None and spec["type"] in ("int", "number"):
+            unit = spec["unit"]  # every number field names one (tests/kb/test_integrity.py)
             gap = int(self.gap) if float(self.gap).is_integer() else self.gap
             if self.op in ("le", "lt"):
                 return f"{actual}{unit}，超过“{self.label}”{gap}{unit}"
@@ -71,8 +71,8 @@ class LeafResult:
 @dataclass
 class Trace:
     status: str
-    leaves: list[LeafResult] = field(default_factory=list)  # every leaf, in tree order
-    deciding: list[LeafResult] = field(default_factory=list)  # the leaves that decide the status (see evaluate)
+    leaves: list[LeafResult]  # every leaf, in tree order
+    deciding: list[LeafResult]  # the leaves that decide the status (see evaluate)
 
     def failed(self) -> list[LeafResult]:
         """The failed leaves that make the tree fail (not those in an any-group another branch satisfies)."""
@@ -87,7 +87,7 @@ class Trace:
 
 
 def _compare(op: str, actual, expected, field_name: str):
-    """(met?, gap) for one leaf with a known value."""
+    """(met?, gap) for one leaf with a known value; the gap means something only when the leaf is not met."""
     kind = fields()[field_name]["type"]
     a: Any
     e: Any
@@ -107,13 +107,13 @@ def _compare(op: str, actual, expected, field_name: str):
     if op == "has_any":
         return bool(set(expected) & set(actual)), None
     if op == "le":
-        return a <= e, max(0, a - e)
+        return a <= e, a - e
     if op == "lt":
-        return a < e, max(0, a - e + 1) if isinstance(a, int) and isinstance(e, int) else max(0, a - e)
+        return a < e, a - e + 1 if isinstance(a, int) and isinstance(e, int) else a - e
     if op == "ge":
-        return a >= e, max(0, e - a)
+        return a >= e, e - a
     if op == "gt":
-        return a > e, max(0, e - a + 1) if isinstance(a, int) and isinstance(e, int) else max(0, e - a)
+        return a > e, e - a + 1 if isinstance(a, int) and isinstance(e, int) else e - a
     raise ValueError(f"unknown operator {op}")
 
 
@@ -125,9 +125,9 @@ def _ruled_out(node: dict, profile: dict) -> bool:
     if not excluded:
         return False
     spec = fields()[name]
-    if spec["type"] == "set":
+    if spec["type"] == "set":  # its operators are has and has_any (tests/kb/test_integrity.py)
         wanted = [expected] if op == "has" else list(expected)
-        return op in ("has", "has_any") and set(wanted) <= set(excluded)
+        return set(wanted) <= set(excluded)
     possible = [v for v in spec["values"] if v not in excluded]
     return not any(_compare(op, v, expected, name)[0] for v in possible)
 
@@ -135,9 +135,9 @@ def _ruled_out(node: dict, profile: dict) -> bool:
 def _may_also_be(node: dict, profile: dict) -> bool:
     """A set value told that leaves a wanted one open (profile.yml `may_also_be`): 机关事业单位人员 for “党政人才、
     专业技术人才” is to be confirmed, not failed — unless the person ruled the wanted one out."""
-    spec = fields()[node["field"]]
-    if spec["type"] != "set" or node["op"] not in ("has", "has_any"):
+    if node["op"] not in ("has", "has_any"):  # the operators of set fields, and only of them
         return False
+    spec = fields()[node["field"]]
     wanted = {node["value"]} if node["op"] == "has" else set(node["value"])
     excluded = set((profile.get(EXCLUDED) or {}).get(node["field"]) or ())
     also = {v for held in profile[node["field"]] for v in (spec.get("may_also_be") or {}).get(held, [])}
@@ -175,6 +175,15 @@ def evaluate(node: dict, profile: dict, overrides: dict | None = None) -> Trace:
         deciding = [leaf for c in deciding_children for leaf in c.deciding]
         return Trace(status, leaves, deciding)
     name = node["field"]
+    status, gap = UNKNOWN, None
+    if node["id"] in overrides:
+        status = overrides[node["id"]]
+    elif name in profile:
+        ok, difference = _compare(node["op"], profile[name], node["value"], name)
+        status = MET if ok else UNKNOWN if _may_also_be(node, profile) else UNMET
+        gap = None if ok or not difference else difference
+    elif _ruled_out(node, profile):
+        status = UNMET
     leaf = LeafResult(
         id=node["id"],
         field=name,
@@ -182,16 +191,9 @@ def evaluate(node: dict, profile: dict, overrides: dict | None = None) -> Trace:
         value=node["value"],
         label=node["label"],
         quote=node["quote"],
-        status=UNKNOWN,
+        status=status,
         actual=profile.get(name),
+        gap=gap,
+        said=(profile.get(SAID) or {}).get(name),
     )
-    if leaf.id in overrides:
-        leaf.status = overrides[leaf.id]
-    elif name in profile:
-        ok, gap = _compare(node["op"], profile[name], node["value"], name)
-        leaf.status = MET if ok else UNKNOWN if _may_also_be(node, profile) else UNMET
-        leaf.gap = None if ok or not gap else gap
-    elif _ruled_out(node, profile):
-        leaf.status = UNMET
-    leaf.said = (profile.get(SAID) or {}).get(name)
-    return Trace(leaf.status, [leaf], [leaf])
+    return Trace(status, [leaf], [leaf])

@@ -137,6 +137,52 @@ def test_a_failed_any_group_reports_the_person_s_own_branch_when_only_a_number_f
     assert sorted(x.id for x in evaluate(tree, {"age": 70}).failed()) == ["female-age", "male-age"]
 
 
+def test_a_failed_any_group_reports_the_number_the_person_missed_on_their_own_way_of_coming():
+    # 全职 with a contract of 5 years, or 柔性 with more than 60 days a year: a 柔性 talent of 50 days misses on days
+    full_time = {"all": [leaf("eq", "全职", "employment", "full"), leaf("ge", 5, "contract_years", "contract")]}
+    flexible = {"all": [leaf("eq", "柔性", "employment", "flexible"), leaf("gt", 60, "days_per_year", "days")]}
+    trace = evaluate({"any": [full_time, flexible]}, {"employment": "柔性", "days_per_year": 50})
+    assert [(x.id, x.gap) for x in trace.failed()] == [("days", 11)]
+
+
+def test_an_all_group_reports_every_failed_part_beside_a_number_missed_in_one_of_them():
+    # （九）: 退休名师、名校长, 男63周岁、女58周岁以下 — a serving teacher of 60, a woman, fails on both
+    role = leaf("has_any", ["退休名师", "退休名校长"], "roles", "role")
+    men = {"all": [leaf("eq", "男", "gender", "male"), leaf("le", 63, id="male-age")]}
+    women = {"all": [leaf("eq", "女", "gender", "female"), leaf("le", 58, id="female-age")]}
+    tree = {"all": [role, {"any": [men, women]}]}
+    trace = evaluate(tree, {"roles": frozenset({"骨干教师"}), "gender": "女", "age": 60})
+    assert [x.id for x in trace.failed()] == ["role", "female-age"]
+
+
+def test_a_value_ruled_out_fails_a_leaf_only_when_nothing_else_could_meet_it():
+    def ruled_out(node, field, values):
+        return evaluate(node, {"_excluded": {field: values}}).status
+
+    physician = leaf("has", "执业医师资格", field="certificates")
+    assert ruled_out(physician, "certificates", ["执业医师资格"]) == UNMET  # 没有执业医师资格
+    assert ruled_out(physician, "certificates", ["注册执业医师"]) == UNKNOWN  # not registered, may still hold it
+    cadre = leaf("has_any", ["党政人才", "专业技术人才"], field="roles")
+    assert ruled_out(cadre, "roles", ["党政人才"]) == UNKNOWN  # not a 党政人才, may be a 专业技术人才
+    assert ruled_out(cadre, "roles", ["党政人才", "专业技术人才"]) == UNMET
+    school = leaf("in", ["双一流", "部属师范"], field="school_tier")
+    assert ruled_out(school, "school_tier", ["双一流"]) == UNKNOWN
+    assert ruled_out(school, "school_tier", ["双一流", "部属师范"]) == UNMET
+    assert ruled_out(leaf("ge", "副高级", field="title_level"), "title_level", ["副高级", "正高级"]) == UNMET
+
+
+def test_a_role_that_may_also_be_the_wanted_one_is_to_be_confirmed_not_failed():
+    # profile.yml may_also_be: a 事业单位 employee may also be a 专业技术人才; a 村医 is not said to be one
+    technical = leaf("has", "专业技术人才", field="roles")
+    assert evaluate(technical, {"roles": frozenset({"机关事业单位人员"})}).status == UNKNOWN
+    assert evaluate(technical, {"roles": frozenset({"在岗乡村医生"})}).status == UNMET
+    ruled_out = {"roles": frozenset({"机关事业单位人员"}), "_excluded": {"roles": ["专业技术人才"]}}
+    assert evaluate(technical, ruled_out).status == UNMET
+    cadre = leaf("has_any", ["党政人才", "专业技术人才"], field="roles")
+    assert evaluate(cadre, {"roles": frozenset({"东川本土企业"})}).status == UNKNOWN
+    assert evaluate(cadre, {"roles": frozenset({"退休名师"})}).status == UNMET
+
+
 def test_nested_trees_report_the_deciding_leaves():
     tree = {"all": [SERVICE, {"any": [AGE, DEGREE]}]}
     trace = evaluate(tree, {"contract_years": 4, "age": 30})

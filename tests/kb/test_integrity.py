@@ -176,6 +176,24 @@ def test_items_are_well_formed(policy):
                     assert item.get("payer_note")
 
 
+# The operators each kind of field takes (policy_kb/conditions.py relies on it: a set is held, a number compared).
+OPERATORS = {
+    "int": {"eq", "ne", "in", "le", "lt", "ge", "gt"},
+    "number": {"eq", "ne", "in", "le", "lt", "ge", "gt"},
+    "ordinal": {"eq", "ne", "in", "le", "lt", "ge", "gt"},
+    "enum": {"eq", "ne", "in"},
+    "bool": {"eq", "ne"},
+    "set": {"has", "has_any"},
+}
+
+
+def test_every_number_field_names_the_unit_its_gap_is_told_in(policy):
+    # “36岁，超过“35周岁及以下”1岁”: a number without its unit would read as a bare figure
+    numbers = {name: spec for name, spec in policy.profile.items() if spec["type"] in ("int", "number")}
+    assert numbers and all(spec.get("unit") for spec in numbers.values()), numbers
+    assert set(OPERATORS) == {spec["type"] for spec in policy.profile.values()}
+
+
 def test_conditions_use_the_profile_vocabulary(policy):
     fields = policy.profile
     for item in policy.items:
@@ -187,6 +205,7 @@ def test_conditions_use_the_profile_vocabulary(policy):
             assert leaf["field"] in fields, f"{item['id']}: unknown field {leaf['field']}"
             spec = fields[leaf["field"]]
             assert leaf.get("label"), item["id"]
+            assert leaf["op"] in OPERATORS[spec["type"]], f"{item['id']}: {leaf['op']} on a {spec['type']} field"
             values = leaf["value"] if isinstance(leaf["value"], list) else [leaf["value"]]
             if spec["type"] in ("enum", "ordinal", "set"):
                 for v in values:
