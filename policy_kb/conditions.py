@@ -73,6 +73,9 @@ class Trace:
     status: str
     leaves: list[LeafResult]  # every leaf, in tree order
     deciding: list[LeafResult]  # the leaves that decide the status (see evaluate)
+    # the leaves the status rests on: every part of an all-group, and of an any-group the branches that decide it
+    # (a man's 63-year limit, not the women's 58) — where a reading, a number on its limit, is the person's own
+    basis: list[LeafResult]
 
     def failed(self) -> list[LeafResult]:
         """The failed leaves that make the tree fail (not those in an any-group another branch satisfies)."""
@@ -173,7 +176,8 @@ def evaluate(node: dict, profile: dict, overrides: dict | None = None) -> Trace:
             ]
             deciding_children = by_number or deciding_children
         deciding = [leaf for c in deciding_children for leaf in c.deciding]
-        return Trace(status, leaves, deciding)
+        basis = [leaf for c in (children if "all" in node else deciding_children) for leaf in c.basis]
+        return Trace(status, leaves, deciding, basis)
     name = node["field"]
     status, gap = UNKNOWN, None
     if node["id"] in overrides:
@@ -196,4 +200,4 @@ def evaluate(node: dict, profile: dict, overrides: dict | None = None) -> Trace:
         gap=gap,
         said=(profile.get(SAID) or {}).get(name),
     )
-    return Trace(status, [leaf], [leaf])
+    return Trace(status, [leaf], [leaf], [leaf])

@@ -7,7 +7,7 @@ Rules are data (the `conditions` of each item in policy_kb/data/clauses); nothin
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .conditions import MET, UNKNOWN, UNMET, LeafResult, evaluate
 from .load import clause_citation, load_policy
@@ -35,7 +35,6 @@ CHANGEABLE = {
 
 # Facts that say which group an item is for; failing one means the item is aimed at someone else.
 CATEGORY_FIELDS = {"degree", "roles", "employment", "study_result"}
-THRESHOLDS = {"ge", "gt", "le", "lt"}
 # Facts almost every item tests; meeting one of them alone does not make an item this person's concern.
 GENERIC_FIELDS = {"age", "gender", "full_time", "contract_years", "days_per_year"}
 
@@ -61,18 +60,18 @@ class ItemResult:
     units: list[str]
     discretion: list[dict]
     ambiguities: list[dict]
-    met: list[LeafResult] = field(default_factory=list)
-    failed: list[LeafResult] = field(default_factory=list)
-    missing: list[LeafResult] = field(default_factory=list)
-    near_misses: list[NearMiss] = field(default_factory=list)
-    target_quote: str = ""
+    target_quote: str
+    met: list[LeafResult]
+    failed: list[LeafResult]  # a failed item's deciding leaves (empty otherwise)
+    missing: list[LeafResult]  # an open item's unknown leaves that could still change it (empty otherwise)
+    near_misses: list[NearMiss]
     # an undetermined item's conditions the person already fails (in an any-group another branch may still meet)
-    ruled_out: list[LeafResult] = field(default_factory=list)
+    ruled_out: list[LeafResult]
     # the readings this verdict rests on: a fact on a boundary (恰好63周岁), an open reading (双一流学科), each
     # citing terms.yml or the clause
-    readings: list[str] = field(default_factory=list)
-    open_reading: bool = False  # one of the readings is open (the text does not decide it): worth telling
-    higher_tier: bool = False  # fails only by holding a higher degree than the tier names (see _higher_tiers)
+    readings: list[str]
+    higher_tier: str | None  # the reading when it fails on a lower tier than the person's degree (see higher_tier)
+    tier_open: bool  # that reading is told: the person's own tier fails them, so whether this one is theirs is open
 
     @property
     def relevant(self) -> bool:
@@ -81,17 +80,18 @@ class ItemResult:
         if self.verdict == ELIGIBLE:
             return True
         if (
-            self.open_reading
+            self.tier_open
             or any(_spoken_to(leaf) for leaf in self.failed)
-            # in an open item: a value ruled out or a level named, not a title word that is merely lower
-            or any(leaf.said and (leaf.actual is None or "reason" not in leaf.said) for leaf in self.ruled_out)
+            # in an open item: a level named (区级示范), not a word whose reason says it is merely lower
+            or any(leaf.said and "reason" not in leaf.said for leaf in self.ruled_out)
         ):
             return True  # the person spoke to a condition that decides it (区级示范, 没有执业医师资格, 民营企业)
         specific = [leaf for leaf in self.met if leaf.field not in GENERIC_FIELDS and leaf.specificity() >= 2]
         if not specific:
             return False
-        # a failed threshold (大学本科以上 for a 大专) is news; a failed group (硕士 for a 博士) is someone else's item
-        return not any(leaf.field in CATEGORY_FIELDS and leaf.op not in THRESHOLDS for leaf in self.failed)
+        # a threshold missed by some levels (大学本科以上 for a 大专) is news; a group failed, with no gap to tell
+        # (硕士 for a 博士, a role), is someone else's item
+        return not any(leaf.field in CATEGORY_FIELDS and leaf.gap is None for leaf in self.failed)
 
 
 @dataclass
@@ -132,11 +132,18 @@ def assess_item(item: dict, clause: dict, profile: dict) -> ItemResult:
     verdict = {MET: ELIGIBLE, UNMET: NOT_ELIGIBLE, UNKNOWN: UNDETERMINED}[trace.status]
     amount = item.get("amount")
     amount_text = describe_amount(amount, item.get("beneficiary", "person"))
-    result = ItemResult(
+    citation = clause_citation(clause["number"])
+    met = trace.met()
+    # A failed item reports the leaves that decide it (in an any-group every branch, in an all-group the failing
+    # ones); an open item the facts still wanted, and those the person already fails on the way.
+    failed = trace.failed()
+    told = [leaf for leaf in trace.leaves if leaf.status == UNMET and leaf.field in profile]
+    ruled_out = told if verdict == UNDETERMINED else []
+    return ItemResult(
         item_id=item["id"],
         name=item["name"],
         clause=clause["number"],
-        citation=clause_citation(clause["number"]),
+        citation=citation,
         verdict=verdict,
         amount_text=amount_text,
         amount_max=(amount or {}).get("max"),
@@ -146,20 +153,16 @@ def assess_item(item: dict, clause: dict, profile: dict) -> ItemResult:
         units=list(clause["units"]),
         discretion=list(item.get("discretion") or []),
         ambiguities=list(item.get("ambiguities") or []),
-        met=trace.met(),
         target_quote=(item.get("target") or {}).get("quote", ""),
+        met=met,
+        failed=failed,
+        missing=trace.unknown(),
+        near_misses=_near_misses(item, trace, profile, amount_text),
+        ruled_out=ruled_out,
+        readings=readings(trace.basis, citation),
+        higher_tier=higher_tier(failed, citation, met),
+        tier_open=False,
     )
-    if verdict == NOT_ELIGIBLE:
-        # Report the leaves that decide it: in an any-group every branch failed; in an all-group the failing ones.
-        result.failed = trace.failed()
-        result.near_misses = _near_misses(item, trace, profile, amount_text)
-    elif verdict == UNDETERMINED:
-        result.missing = trace.unknown()
-        result.ruled_out = [leaf for leaf in trace.leaves if leaf.status == UNMET and leaf.field in profile]
-    result.readings, result.open_reading = readings(
-        trace.leaves if verdict != NOT_ELIGIBLE else result.failed + trace.met(), result
-    )
-    return result
 
 
 def _term(name: str) -> dict | None:
@@ -170,39 +173,37 @@ def _term_note(name: str, lead: str) -> str | None:
     term = _term(name)
     if term is None:
         return None
-    return (
-        f"{lead}按“{term['term']}”的口径：{term['definition']}（{term['source'].rstrip('。')}；术语口径见 terms.yml）"
-    )
+    return f"{lead}按“{term['term']}”的口径：{term['definition']}（{term['source'].removesuffix('。')}；术语口径见 terms.yml）"
 
 
-def readings(leaves: list[LeafResult], result: ItemResult) -> tuple[list[str], bool]:
+def readings(leaves: list[LeafResult], citation: str) -> list[str]:
     """The readings a verdict rests on, said in words: a number exactly on a limit (以下 includes it, 超过 does
-    not), a word the person used that sits on an open reading, a higher degree than the tier an item names; and
-    whether one of them is open (not a boundary the text's own words settle)."""
-    out, open_reading = [], False
+    not), a word the person used that sits on an open reading (双一流学科), each citing terms.yml."""
+    out = []
     for leaf in leaves:
         spec = fields()[leaf.field]
-        if spec["type"] in ("int", "number") and leaf.actual is not None and leaf.actual == leaf.value:
-            unit = spec.get("unit", "")
-            lead = f"{result.citation}“{leaf.label}”：{leaf.actual}{unit}正在界限上，"
+        if spec["type"] in ("int", "number") and leaf.actual == leaf.value:
+            lead = f"{citation}“{leaf.label}”：{leaf.actual}{spec['unit']}正在界限上，"
             out.append(_term_note(BOUNDARY_TERM, lead))
         if leaf.said and leaf.said.get("reading"):
-            open_reading = True
-            out.append(
-                _term_note(leaf.said["reading"], f"{result.citation}“{leaf.label}”：您说的“{leaf.said['words']}”，")
-            )
-        if (
-            leaf.status == UNMET
-            and leaf.op == "eq"
-            and spec["type"] == "ordinal"
-            and leaf.actual in spec["values"]
-            and spec["values"].index(leaf.actual) > spec["values"].index(leaf.value)
-            and any(m.field not in GENERIC_FIELDS for m in result.met)
-        ):
-            lead = f"{result.citation}“{leaf.label}”：您的{spec['label']}（{leaf.actual}）高于该档，"
-            out.append(_term_note(HIGHER_TIER_TERM, lead))
-            result.higher_tier = True
-    return list(dict.fromkeys(x for x in out if x)), open_reading
+            out.append(_term_note(leaf.said["reading"], f"{citation}“{leaf.label}”：您说的“{leaf.said['words']}”，"))
+    return list(dict.fromkeys(x for x in out if x))
+
+
+def higher_tier(failed: list[LeafResult], citation: str, met: list[LeafResult]) -> str | None:
+    """The reading of a failed item that names a lower tier than the person's degree (本科 for a 硕士), where the
+    person meets one of its specific facts: the text does not say whether a higher degree may take a lower tier."""
+    if not any(m.field not in GENERIC_FIELDS for m in met):
+        return None
+    for leaf in failed:
+        spec = fields()[leaf.field]
+        if spec["type"] == "ordinal" and leaf.op == "eq":
+            above = spec["values"][spec["values"].index(leaf.value) + 1 :]
+            if leaf.actual in above:
+                return _term_note(
+                    HIGHER_TIER_TERM, f"{citation}“{leaf.label}”：您的{spec['label']}（{leaf.actual}）高于该档，"
+                )
+    return None
 
 
 BOUNDARY_TERM = "以上、以下"
@@ -213,12 +214,11 @@ def _higher_tiers(results: list[ItemResult]) -> None:
     """A lower tier (本科) is worth telling a 硕士 only when the items of the person's own tier fail them (over the
     age limit): then whether the lower tier is open to them is the question, and the text leaves it open."""
     own = [r for r in results if any(leaf.field == "degree" and leaf.op == "eq" for leaf in r.met)]
-    own_fails = bool(own) and all(r.verdict == NOT_ELIGIBLE for r in own)
-    for r in results:
-        if r.higher_tier:
-            r.open_reading = r.open_reading or own_fails
-            if not own_fails:
-                r.readings = [note for note in r.readings if f"“{HIGHER_TIER_TERM}”" not in note]
+    if own and all(r.verdict == NOT_ELIGIBLE for r in own):
+        for r in results:
+            if r.higher_tier:
+                r.readings.append(r.higher_tier)
+                r.tier_open = True
 
 
 def _next_field(results: list[ItemResult], skip=()) -> str | None:

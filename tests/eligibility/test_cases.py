@@ -117,6 +117,16 @@ def check(report, case: dict, policy) -> None:
         r = report.result(item_id)
         assert r.verdict == UNDETERMINED
         assert sorted({leaf.field for leaf in r.missing}) == sorted(fields)
+    for item_id, leaf_ids in (case.get("already_failed") or {}).items():
+        # an open item's conditions the person already fails on the way (the report says 已不满足)
+        r = report.result(item_id)
+        assert r.verdict == UNDETERMINED and [leaf.id for leaf in r.ruled_out] == leaf_ids
+    for item_id in case.get("shown", []):
+        assert report.result(item_id).relevant, f"{item_id} is this person's to hear about"
+    for item_id in case.get("not_shown", []):
+        assert not report.result(item_id).relevant, f"{item_id} is someone else's item"
+    for item_id in case.get("no_reading", []):
+        assert report.result(item_id).readings == [], report.result(item_id).readings
     for item_id, gap in (case.get("gap") or {}).items():
         assert [leaf.gap for leaf in report.result(item_id).failed] == [gap]
     for item_id, leaf_ids in (case.get("near_miss") or {}).items():

@@ -145,6 +145,21 @@ def test_a_failed_any_group_reports_the_number_the_person_missed_on_their_own_wa
     assert [(x.id, x.gap) for x in trace.failed()] == [("days", 11)]
 
 
+def test_a_verdict_rests_on_every_part_of_an_all_group_and_on_the_deciding_branches_of_an_any_group():
+    men = {"all": [leaf("eq", "男", "gender", "male"), leaf("le", 63, id="male-age")]}
+    women = {"all": [leaf("eq", "女", "gender", "female"), leaf("le", 58, id="female-age")]}
+    tree = {"all": [SERVICE, {"any": [men, women]}]}
+
+    def basis(profile):
+        return [x.id for x in evaluate(tree, profile).basis]
+
+    assert basis({"gender": "男", "age": 58, "contract_years": 5}) == ["service", "male", "male-age"]
+    assert basis({"gender": "女", "age": 63, "contract_years": 5}) == ["service", "female", "female-age"]
+    assert basis({"gender": "男", "age": 58, "contract_years": 3}) == ["service", "male", "male-age"]
+    # sex not told: both branches are still open, and both are what the verdict rests on
+    assert basis({"age": 58}) == ["service", "male", "male-age", "female", "female-age"]
+
+
 def test_an_all_group_reports_every_failed_part_beside_a_number_missed_in_one_of_them():
     # （九）: 退休名师、名校长, 男63周岁、女58周岁以下 — a serving teacher of 60, a woman, fails on both
     role = leaf("has_any", ["退休名师", "退休名校长"], "roles", "role")

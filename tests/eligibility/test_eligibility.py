@@ -252,3 +252,17 @@ def test_an_eligible_item_comes_before_an_open_one_that_meets_more():
     assert flexible.verdict == ELIGIBLE and phd.verdict == UNDETERMINED and len(phd.met) > len(flexible.met)
     ids = [r.item_id for r in report.results]
     assert ids.index("c01-flexible-talent") < ids.index("c02-phd")
+
+
+def test_a_reading_names_the_clause_the_persons_fact_and_the_terms_definition_and_source():
+    import yaml
+
+    from policy_kb.paths import DATA
+
+    terms = {t["term"]: t for t in yaml.safe_load((DATA / "terms.yml").read_text(encoding="utf-8"))}
+    boundary = terms["以上、以下"]
+    r = assess({"roles": ["退休名校长"], "gender": "男", "age": 63}).result("c09-retired-famous-educators")
+    [note] = r.readings
+    lead = f"{CITATIONS[9]}“男63周岁以下（含63周岁）”：63岁正在界限上，按“以上、以下”的口径："
+    assert note.startswith(lead + boundary["definition"] + "（")
+    assert boundary["source"].endswith("。") and note.endswith(f"（{boundary['source'][:-1]}；术语口径见 terms.yml）")
