@@ -189,13 +189,18 @@ def survivors(cache: Path) -> list[int]:
         return [row[0] for row in db.execute("SELECT id FROM Mutant WHERE status = 'bad_survived' ORDER BY id")]
 
 
+def test_command(tests: list[str]) -> str:
+    """pytest on `tests`, a broken import counted as a failure (scripts/mutation_pytest.py); a mutant that loops
+    forever fails its test after 60 s, before mutmut's own timeout (which loses the file: 2.5.1)."""
+    return f"{PYTHON} scripts/mutation_pytest.py -x -q -p no:cacheprovider --timeout 60 " + " ".join(tests)
+
+
 def run_module(name: str) -> tuple[float, list[int]]:
     path, only, tests = MODULES[name]
     tests = [t for t in tests if (ROOT / t.split("::")[0]).exists()]
     work = OUT / name
     copy_checkout(work)
-    # a mutant that loops forever fails its test after 60 s, before mutmut's own timeout (which loses the file: 2.5.1)
-    runner = f"{PYTHON} -m pytest -x -q -p no:cacheprovider --timeout 60 " + " ".join(tests)
+    runner = test_command(tests)
     started = time.monotonic()
     (work / RUNNING).touch()
     subprocess.run(
@@ -232,7 +237,7 @@ def rerun_survivors(name: str) -> tuple[float, list[int]]:
     if (work / path).read_bytes() != (ROOT / path).read_bytes():
         raise SystemExit(f"{path} changed since the {name} run: run the whole module again")
     refresh_checkout(work, keep=path)  # the code and tests as they are now; the mutants' file as it was
-    runner = f"{PYTHON} -m pytest -x -q -p no:cacheprovider --timeout 60 " + " ".join(tests)
+    runner = test_command(tests)
     started = time.monotonic()
     (work / RUNNING).touch()
     for mutant in survivors(work / ".mutmut-cache"):
