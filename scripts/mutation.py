@@ -192,7 +192,9 @@ def survivors(cache: Path) -> list[int]:
 def test_command(tests: list[str]) -> str:
     """pytest on `tests`, a broken import counted as a failure (scripts/mutation_pytest.py); a mutant that loops
     forever fails its test after 60 s, before mutmut's own timeout (which loses the file: 2.5.1)."""
-    return f"{PYTHON} scripts/mutation_pytest.py -x -q -p no:cacheprovider --timeout 60 " + " ".join(tests)
+    return f"{PYTHON} {ROOT / 'scripts' / 'mutation_pytest.py'} -x -q -p no:cacheprovider --timeout 60 " + " ".join(
+        tests
+    )
 
 
 def run_module(name: str) -> tuple[float, list[int]]:
@@ -240,7 +242,10 @@ def rerun_survivors(name: str) -> tuple[float, list[int]]:
     runner = test_command(tests)
     started = time.monotonic()
     (work / RUNNING).touch()
-    for mutant in survivors(work / ".mutmut-cache"):
+    again = survivors(work / ".mutmut-cache")
+    with sqlite3.connect(work / ".mutmut-cache") as db:  # mutmut skips a mutant already tested on the same tests
+        db.execute("UPDATE Mutant SET status = 'untested', tested_against_hash = '' WHERE status = 'bad_survived'")
+    for mutant in again:
         subprocess.run(
             [PYTHON, "-m", "mutmut", "run", "--paths-to-mutate", path, "--tests-dir", "tests"]
             + ["--runner", runner, "--no-progress", str(mutant)],
