@@ -70,7 +70,9 @@ class ItemResult:
     # the readings this verdict rests on: a fact on a boundary (恰好63周岁), an open reading (双一流学科), each
     # citing terms.yml or the clause
     readings: list[str]
-    higher_tier: str | None  # the reading when it fails on a lower tier than the person's degree (see higher_tier)
+    higher_tier_reading: (
+        str | None
+    )  # the reading when it fails on a lower tier than the person's degree (see higher_tier)
     tier_open: bool  # that reading is told: the person's own tier fails them, so whether this one is theirs is open
 
     @property
@@ -160,7 +162,7 @@ def assess_item(item: dict, clause: dict, profile: dict) -> ItemResult:
         near_misses=_near_misses(item, trace, profile, amount_text),
         ruled_out=ruled_out,
         readings=readings(trace.basis, citation),
-        higher_tier=higher_tier(failed, citation, met),
+        higher_tier_reading=higher_tier(failed, citation, met),
         tier_open=False,
     )
 
@@ -216,8 +218,8 @@ def _higher_tiers(results: list[ItemResult]) -> None:
     own = [r for r in results if any(leaf.field == "degree" and leaf.op == "eq" for leaf in r.met)]
     if own and all(r.verdict == NOT_ELIGIBLE for r in own):
         for r in results:
-            if r.higher_tier:
-                r.readings.append(r.higher_tier)
+            if r.higher_tier_reading:
+                r.readings.append(r.higher_tier_reading)
                 r.tier_open = True
 
 
